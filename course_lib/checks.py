@@ -1,0 +1,114 @@
+"""Exercise self-checks: run a learner's function against the reference on fixed seeded inputs.
+
+A check never ends in a bare assert traceback: it returns a ``CheckResult`` that shows as
+``PASS name`` or ``FAIL name: what differs, on which input, and a hint``. Lesson-specific checks
+live in ``course_lib/exercises/lessonNN.py`` and are built from ``check_function``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import torch
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """Outcome of one exercise check; truthy when passed."""
+
+    name: str
+    passed: bool
+    message: str = ""
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __repr__(self) -> str:
+        head = f"PASS {self.name}" if self.passed else f"FAIL {self.name}"
+        return f"{head}: {self.message}" if self.message else head
+
+
+@dataclass(frozen=True)
+class Hint:
+    """A known mistake: ``applies(got, expected, args)`` is True when the learner likely made it."""
+
+    applies: Callable[[object, object, tuple], bool]
+    text: str
+
+
+def describe(value) -> str:
+    """A short description of a value for messages: tensors by shape, dtype and range."""
+    if isinstance(value, torch.Tensor):
+        if value.numel() == 0:
+            return f"empty tensor {tuple(value.shape)} {value.dtype}"
+        v = value.detach().float()
+        return f"tensor {tuple(value.shape)} {value.dtype} in [{v.min().item():.4g}, {v.max().item():.4g}]"
+    return f"{type(value).__name__} {value!r}"[:200]
+
+
+def compare(got, expected, atol: float, rtol: float) -> str | None:
+    """None when ``got`` matches ``expected``; otherwise what differs, in words."""
+    if isinstance(expected, (tuple, list)):
+        if not isinstance(got, (tuple, list)) or len(got) != len(expected):
+            return f"expected a sequence of {len(expected)} values, got {describe(got)}"
+        for i, (g, e) in enumerate(zip(got, expected)):
+            problem = compare(g, e, atol, rtol)
+            if problem:
+                return f"item {i}: {problem}"
+        return None
+    if isinstance(expected, torch.Tensor):
+        if not isinstance(got, torch.Tensor):
+            return f"expected a tensor, got {describe(got)}"
+        if got.shape != expected.shape:
+            return f"shape {tuple(got.shape)}, expected {tuple(expected.shape)}"
+        if got.dtype != expected.dtype and (got.is_floating_point() != expected.is_floating_point()):
+            return f"dtype {got.dtype}, expected {expected.dtype}"
+        if not torch.isfinite(got.float()).all():
+            return "the result contains NaN or inf"
+        if not torch.allclose(got.detach().to(expected.dtype), expected.detach(), atol=atol, rtol=rtol):
+            diff = (got.detach().float() - expected.detach().float()).abs().max().item()
+            return f"values differ from the reference by up to {diff:.4g} (tolerance {atol:g})"
+        return None
+    try:
+        if abs(float(got) - float(expected)) <= atol + rtol * abs(float(expected)):
+            return None
+        return f"got {float(got):.6g}, expected {float(expected):.6g}"
+    except (TypeError, ValueError):
+        return None if got == expected else f"got {got!r}, expected {expected!r}"
+
+
+def check_function(name: str, learner_fn: Callable, reference_fn: Callable, cases: Sequence[tuple],
+                   hints: Sequence[Hint] = (), atol: float = 1e-5, rtol: float = 1e-5) -> CheckResult:
+    """Call both functions on each case (a tuple of positional arguments) and compare the results.
+
+    Arguments are cloned per call, so a learner's in-place edit cannot change the reference's input.
+    """
+    if not callable(learner_fn):
+        return CheckResult(name, False, f"expected a function, got {describe(learner_fn)}")
+    for i, args in enumerate(cases):
+        expected = reference_fn(*_clone(args))
+        try:
+            got = learner_fn(*_clone(args))
+        except NotImplementedError:
+            return CheckResult(name, False, "not written yet: replace `raise NotImplementedError` with your code")
+        except Exception as err:  # the learner's bug is the message, not a crash of the lesson
+            return CheckResult(name, False, f"raised {type(err).__name__}: {err} (input {i}: "
+                                            f"{', '.join(describe(a) for a in args)})")
+        problem = compare(got, expected, atol, rtol)
+        if problem:
+            extra = [h.text for h in hints if _safe(h, got, expected, args)]
+            hint = f" Hint: {' '.join(extra)}" if extra else ""
+            return CheckResult(name, False, f"input {i}: {problem}.{hint}")
+    return CheckResult(name, True, f"matches the reference on {len(cases)} inputs")
+
+
+def _clone(args: tuple) -> tuple:
+    return tuple(a.clone() if isinstance(a, torch.Tensor) else a for a in args)
+
+
+def _safe(hint: Hint, got, expected, args) -> bool:
+    try:
+        return bool(hint.applies(got, expected, args))
+    except Exception:  # a hint that cannot be evaluated on this input simply does not apply
+        return False

@@ -1,0 +1,34 @@
+"""``python -m course_lib data --check``: where the data came from, counts, checksums."""
+
+from __future__ import annotations
+
+import torch
+
+from ..data import CLASS_NAMES, CLASS_NAMES_ZH, load_fashion_mnist
+
+
+def register(subparsers) -> None:
+    """Add the ``data`` subcommand."""
+    p = subparsers.add_parser("data", help="find, validate and describe Fashion-MNIST")
+    p.add_argument("--check", action="store_true", help="load every split and verify the checksums")
+    p.add_argument("--root", default=None, help="look here first (a folder with the four idx files)")
+    p.add_argument("--download", action="store_true",
+                   help="download with torchvision into the user cache if no local copy exists (needs internet)")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    """Print the report; exit 1 when the checksums do not match."""
+    data = load_fashion_mnist(root=args.root, download_if_missing=args.download, strict=False)
+    print(f"source:    {data.source}")
+    print(f"folder:    {data.folder}")
+    for split in ("train", "test"):
+        images, labels = data.split(split)
+        print(f"{split:5s}:     {images.shape[0]} images {tuple(images.shape[1:])} {images.dtype}, "
+              f"{labels.shape[0]} labels")
+    if args.check:
+        counts = torch.bincount(data.train_labels, minlength=len(CLASS_NAMES)).tolist()
+        print("train per class: " + ", ".join(
+            f"{en} ({zh}) {n}" for en, zh, n in zip(CLASS_NAMES, CLASS_NAMES_ZH, counts)))
+        print(f"checksums: {'match' if data.checksums_ok else 'DO NOT MATCH'} (sha256 of the decoded arrays)")
+    return 0 if data.checksums_ok else 1
