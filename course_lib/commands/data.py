@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import torch
 
+from .. import data as data_module
 from ..data import CLASS_NAMES, CLASS_NAMES_ZH, load_fashion_mnist
 
 
@@ -19,7 +20,8 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     """Print the report; exit 1 when the checksums do not match."""
-    data = load_fashion_mnist(root=args.root, download_if_missing=args.download, strict=False)
+    data = load_fashion_mnist(root=args.root, download_if_missing=args.download,
+                              spec=data_module.FASHION_MNIST, strict=False)
     print(f"source:    {data.source}")
     print(f"folder:    {data.folder}")
     for split in ("train", "test"):

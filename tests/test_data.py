@@ -1,0 +1,132 @@
+import gzip
+from pathlib import Path
+
+import pytest
+import torch
+from idx_files import STEMS, write_tiny_dataset
+
+from course_lib import data
+from course_lib.data import (
+    CLASS_NAMES,
+    CLASS_NAMES_ZH,
+    DataCorruptError,
+    DataNotFoundError,
+    load_fashion_mnist,
+    to_float,
+)
+
+
+@pytest.fixture
+def isolated(monkeypatch, tmp_path):
+    """No real data visible: empty cache, no COURSE_DATA_DIR, no Debian folder."""
+    monkeypatch.delenv("COURSE_DATA_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(data, "DEBIAN_DIR", tmp_path / "no-debian")
+    return tmp_path
+
+
+def test_class_names_in_two_languages():
+    assert len(CLASS_NAMES) == len(CLASS_NAMES_ZH) == 10
+    assert CLASS_NAMES[9] == "Ankle boot" and CLASS_NAMES_ZH[9] == "短靴"
+
+
+@pytest.mark.parametrize("gz", [True, False])
+def test_root_argument_first(isolated, gz):
+    spec = write_tiny_dataset(isolated / "mine", gz=gz)
+    ds = load_fashion_mnist(root=isolated / "mine", spec=spec)
+    assert ds.source == "root argument" and ds.checksums_ok
+    assert ds.train_images.shape == (12, 28, 28) and ds.train_images.dtype == torch.uint8
+    assert ds.test_labels.dtype == torch.int64 and ds.test_labels.tolist() == [0, 1, 2, 3, 4, 5]
+
+
+def test_env_var_then_cache_then_debian(isolated, monkeypatch):
+    spec = write_tiny_dataset(data.DEBIAN_DIR, seed=1)
+    assert load_fashion_mnist(spec=spec).source == "Debian package dataset-fashion-mnist"
+    cache_spec = write_tiny_dataset(data.user_cache_dir() / "FashionMNIST" / "raw", gz=False, seed=2)
+    assert load_fashion_mnist(spec=cache_spec).source == "user cache"
+    env_spec = write_tiny_dataset(isolated / "env", seed=3)
+    monkeypatch.setenv("COURSE_DATA_DIR", str(isolated / "env"))
+    loaded = load_fashion_mnist(spec=env_spec)
+    assert loaded.source == "COURSE_DATA_DIR" and loaded.folder == isolated / "env"
+
+
+def test_nothing_found_lists_every_place_and_the_fixes(isolated):
+    with pytest.raises(DataNotFoundError) as err:
+        load_fashion_mnist()
+    text = str(err.value)
+    assert "user cache" in text and "Debian package" in text
+    assert "apt-get install dataset-fashion-mnist" in text and "COURSE_DATA_DIR" in text
+    assert "download=True" in text
+
+
+def test_download_failure_is_reported_not_raised_raw(isolated, monkeypatch):
+    def offline(folder):
+        raise OSError("network unreachable")
+    monkeypatch.setattr(data, "download", offline)
+    with pytest.raises(DataNotFoundError, match="torchvision download.*network unreachable"):
+        load_fashion_mnist(download_if_missing=True)
+
+
+def test_wrong_course_data_dir_is_named(isolated, monkeypatch):
+    monkeypatch.setenv("COURSE_DATA_DIR", str(isolated / "typo"))
+    with pytest.raises(DataNotFoundError, match="COURSE_DATA_DIR points to .*typo"):
+        load_fashion_mnist()
+
+
+def test_truncated_file_is_a_clear_error(isolated):
+    spec = write_tiny_dataset(isolated / "d", gz=False)
+    path = isolated / "d" / STEMS[("train", "images")]
+    path.write_bytes(path.read_bytes()[:-100])
+    with pytest.raises(DataCorruptError, match="truncated or corrupted"):
+        load_fashion_mnist(root=isolated / "d", spec=spec)
+
+
+def test_broken_gzip_is_a_clear_error(isolated):
+    spec = write_tiny_dataset(isolated / "d")
+    path = isolated / "d" / (STEMS[("test", "images")] + ".gz")
+    path.write_bytes(path.read_bytes()[:40])
+    with pytest.raises(DataCorruptError, match="cannot be read"):
+        load_fashion_mnist(root=isolated / "d", spec=spec)
+
+
+def test_bad_magic_and_bad_labels(isolated):
+    spec = write_tiny_dataset(isolated / "d")
+    lab = isolated / "d" / (STEMS[("train", "labels")] + ".gz")
+    raw = bytearray(gzip.decompress(lab.read_bytes()))
+    raw[-1] = 42
+    lab.write_bytes(gzip.compress(bytes(raw)))
+    with pytest.raises(DataCorruptError, match="label 42 is out of range"):
+        load_fashion_mnist(root=isolated / "d", spec=spec)
+    lab.write_bytes(gzip.compress(b"\x12\x34" + bytes(raw[2:])))
+    with pytest.raises(DataCorruptError, match="bad magic"):
+        load_fashion_mnist(root=isolated / "d", spec=spec)
+
+
+def test_checksum_mismatch_strict_and_lenient(isolated):
+    write_tiny_dataset(isolated / "d")
+    other = write_tiny_dataset(isolated / "other", seed=9)
+    with pytest.raises(DataCorruptError, match="sha256"):
+        load_fashion_mnist(root=isolated / "d", spec=other)
+    assert not load_fashion_mnist(root=isolated / "d", spec=other, strict=False).checksums_ok
+
+
+def test_to_float_range_and_padding():
+    images = torch.tensor([[[0, 255] * 14] * 28], dtype=torch.uint8)
+    x28 = to_float(images, 28)
+    assert x28.shape == (1, 1, 28, 28) and x28.min() == -1 and x28.max() == 1
+    x32 = to_float(images, 32)
+    assert x32.shape == (1, 1, 32, 32)
+    torch.testing.assert_close(x32[..., 2:30, 2:30], x28)
+    assert (x32[..., :2, :] == -1).all() and (x32[..., :, 30:] == -1).all()
+    with pytest.raises(ValueError, match="image_size must be 28 or 32"):
+        to_float(images, 64)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/usr/share/datasets/fashion-mnist").is_dir(), reason="Debian data not installed")
+def test_real_debian_data_matches_known_checksums(monkeypatch, tmp_path):
+    monkeypatch.delenv("COURSE_DATA_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    ds = load_fashion_mnist()
+    assert ds.checksums_ok and ds.train_images.shape == (60000, 28, 28) and ds.test_images.shape[0] == 10000
+    assert torch.bincount(ds.train_labels).tolist() == [6000] * 10
