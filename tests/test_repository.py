@@ -28,6 +28,6 @@ def test_notebooks_have_no_outputs():
                     reason="ruff is installed with the dev extra")
 def test_ruff_is_clean():
     ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
-    result = subprocess.run([ruff, "check", "course_lib", "tests", "data_scripts", "notebooks/_src"], cwd=ROOT,
-                            capture_output=True, text=True)
+    paths = [p for p in ("course_lib", "tests", "data_scripts", "notebooks/_src") if (ROOT / p).is_dir()]
+    result = subprocess.run([ruff, "check", *paths], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
