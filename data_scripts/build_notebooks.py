@@ -26,7 +26,8 @@ def build(src: Path) -> str:
     nb = jupytext.read(src)
     nb.metadata = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"},
                    "jupytext": {"formats": "ipynb,_src//py:percent"}}
-    for cell in nb.cells:
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"cell-{i:03d}"  # stable ids: nbformat would draw random ones on every build
         cell.metadata.pop("lines_to_next_cell", None)
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
