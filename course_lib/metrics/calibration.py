@@ -1,0 +1,50 @@
+"""Calibration points: the metrics of known, hand-made "generators", so a learner can read a number.
+
+All are built from a seeded subset of the *train* split and scored against the test split like a real
+generator: the real-vs-real floor (what a perfect generator would get at this sample size), then small
+and large known damages. The values belong to the course extractor only; Inception FIDs differ.
+"""
+
+from __future__ import annotations
+
+import torch
+from torchvision.transforms.functional import gaussian_blur
+
+from ..data import CLASS_NAMES, to_float
+from .evaluate import evaluate
+from .features import dataset
+from .result import Evaluation
+
+
+def add_noise(images: torch.Tensor, sigma: float = 0.1, seed: int = 0) -> torch.Tensor:
+    """Gaussian noise of std ``sigma`` on the [0, 1] scale (2 * sigma on [-1, 1]), clipped to [-1, 1].
+
+    images: (N, 1, H, W) in [-1, 1] -> same shape, in [-1, 1].
+    """
+    noise = torch.randn(images.shape, generator=torch.Generator().manual_seed(seed))
+    return (images + 2.0 * sigma * noise).clamp_(-1.0, 1.0)
+
+
+def blur(images: torch.Tensor) -> torch.Tensor:
+    """3x3 Gaussian blur (sigma 1 px, torchvision): (N, 1, H, W) in [-1, 1] -> same shape and range."""
+    return gaussian_blur(images, kernel_size=[3, 3], sigma=[1.0, 1.0])
+
+
+def calibration_points(n: int = 10_000, seed: int = 0, noise_sigma: float = 0.1, single_class: int = 0,
+                       **evaluate_kwargs) -> dict[str, Evaluation]:
+    """``{name: Evaluation}`` for the real floor, real + noise, real + blur and a single class.
+
+    n: images per point (the single class has at most 6000: all its train images).
+    evaluate_kwargs: passed to ``evaluate`` (batch_size, device, cache_dir, progress, ...).
+    """
+    data = dataset()
+    index = torch.randperm(data.train_images.shape[0], generator=torch.Generator().manual_seed(seed))[:n]
+    real = to_float(data.train_images[index])
+    one_class = to_float(data.train_images[data.train_labels == single_class][:n])
+    sets = {
+        "real train subset (floor)": real,
+        f"real + noise sigma={noise_sigma:g} on [0, 1]": add_noise(real, noise_sigma, seed),
+        "real + 3x3 blur": blur(real),
+        f"one class only ({CLASS_NAMES[single_class]})": one_class,
+    }
+    return {name: evaluate(images, seed=seed, **evaluate_kwargs) for name, images in sets.items()}

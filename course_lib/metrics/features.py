@@ -1,0 +1,113 @@
+"""Features of the frozen extractor, and the real test split's features cached in memory and on disk.
+
+The cache key is the sha256 of the extractor's weights plus the split, so new weights never reuse old
+features. Disk files are written atomically and read with ``torch.load(weights_only=True)``; a file that
+does not hold what it should is recomputed, never trusted.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import torch
+from tqdm.auto import tqdm
+
+from ..data import FashionMNIST, load_fashion_mnist, to_float
+from ..fidelity import EXTRACTOR_NAME, FEATURES, FashionFeatureExtractor
+from .prc import knn_radii
+
+
+@dataclass(frozen=True)
+class RealFeatures:
+    """features (N, D) float32, logits (N, 10) float32, labels (N,) int64 of one real split."""
+
+    features: torch.Tensor
+    logits: torch.Tensor
+    labels: torch.Tensor
+
+
+_MEMORY: dict[tuple[str, str], RealFeatures] = {}  # (weights sha256, split) -> features
+_RADII: dict[tuple[str, int], torch.Tensor] = {}  # (weights sha256, k) -> k-NN radii of the test split
+
+
+def make_extractor(weights_path=None, device: str | torch.device = "cpu") -> FashionFeatureExtractor:
+    """The extractor torch-fidelity would build: weights read (and checksummed) from the file now."""
+    extractor = FashionFeatureExtractor(EXTRACTOR_NAME, list(FEATURES), feature_extractor_weights_path=weights_path)
+    return extractor.requires_grad_(False).eval().to(device)
+
+
+@lru_cache(maxsize=1)
+def dataset() -> FashionMNIST:
+    """Fashion-MNIST, loaded once per process."""
+    return load_fashion_mnist()
+
+
+def extract(images: torch.Tensor, extractor: FashionFeatureExtractor, batch_size: int = 500,
+            progress: bool = True, desc: str = "features") -> tuple[torch.Tensor, torch.Tensor]:
+    """images (N, 1, 28|32, 28|32) in [-1, 1] -> (features (N, D), logits (N, 10)), float32 on the CPU."""
+    device = next(extractor.parameters()).device
+    features, logits = [], []
+    with torch.no_grad():
+        for batch in tqdm(images.split(batch_size), desc=desc, disable=not progress, leave=False):
+            f, lg = extractor(batch.to(device))
+            features.append(f.float().cpu())
+            logits.append(lg.float().cpu())
+    return torch.cat(features), torch.cat(logits)
+
+
+def default_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/course_lib/features`` (``~/.cache/...`` when unset)."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "course_lib" / "features"
+
+
+def read_cache(path: Path, count: int) -> RealFeatures | None:
+    """The cached features at ``path``, or None when missing or not what they should be."""
+    try:
+        saved = torch.load(path, map_location="cpu", weights_only=True)
+        real = RealFeatures(saved["features"], saved["logits"], saved["labels"])
+    except (OSError, RuntimeError, KeyError, TypeError, EOFError, ValueError, pickle.UnpicklingError):
+        return None
+    if not (real.features.dim() == 2 and real.features.shape[0] == count and real.logits.shape[0] == count
+            and real.labels.shape == (count,) and torch.isfinite(real.features).all()):
+        return None
+    return real
+
+
+def write_cache(path: Path, real: RealFeatures) -> None:
+    """Save atomically (write a temporary file, then rename), so readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    torch.save({"features": real.features, "logits": real.logits, "labels": real.labels}, tmp)
+    os.replace(tmp, path)
+
+
+def real_features(extractor: FashionFeatureExtractor, split: str = "test", batch_size: int = 500,
+                  disk_cache: bool = True, cache_dir: str | Path | None = None,
+                  progress: bool = True) -> RealFeatures:
+    """Features of a whole real split, from memory, else disk, else computed (and then cached)."""
+    key = (extractor.weights_sha256, split)
+    if key in _MEMORY:
+        return _MEMORY[key]
+    images, labels = dataset().split(split)
+    path = Path(cache_dir or default_cache_dir()) / f"fashion-mnist-{split}-{extractor.weights_sha256[:16]}.pt"
+    real = read_cache(path, images.shape[0]) if disk_cache else None
+    if real is None:
+        features, logits = extract(to_float(images), extractor, batch_size, progress, desc=f"real {split}")
+        real = RealFeatures(features, logits, labels.clone())
+        if disk_cache:
+            write_cache(path, real)
+    _MEMORY[key] = real
+    return real
+
+
+def full_split_radii(extractor: FashionFeatureExtractor, real: RealFeatures, k: int) -> torch.Tensor:
+    """k-NN radii (N,) of the whole real test split, computed once per process (precision needs them)."""
+    key = (extractor.weights_sha256, k)
+    if key not in _RADII:
+        _RADII[key] = knn_radii(real.features, k)
+    return _RADII[key]
