@@ -135,8 +135,9 @@ def gradient_penalty(critic, real: torch.Tensor, fake: torch.Tensor, labels: tor
     eps = eps.reshape(n, *([1] * (real.dim() - 1)))  # (N, 1, 1, 1): one mixing weight per image
     x_hat = (eps * real.detach() + (1 - eps) * fake.detach()).requires_grad_(True)
     scores = critic(x_hat) if labels is None else critic(x_hat, labels)
-    (grad,) = torch.autograd.grad(scores.float().sum(), x_hat, create_graph=True)
-    norms = grad.float().flatten(1).norm(2, dim=1)  # (N,): one norm per image, over C, H, W
+    at_least_fp32 = torch.promote_types(scores.dtype, torch.float32)  # bf16 under autocast; keep fp64 exact
+    (grad,) = torch.autograd.grad(scores.to(at_least_fp32).sum(), x_hat, create_graph=True)
+    norms = grad.to(at_least_fp32).flatten(1).norm(2, dim=1)  # (N,): one norm per image, over C, H, W
     return weight * (norms - 1.0).pow(2).mean()
 
 

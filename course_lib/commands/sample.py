@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import torch
+
 from ..checkpoint import load_generator
+from ..cli import UserError
+from ..data import CLASS_NAMES
+from ..describe import category_index
 from ..device import select_device
 from ..plots import save_grid
 from ..sampling import sample
@@ -20,7 +25,20 @@ def register(subparsers) -> None:
     p.add_argument("--nrow", type=int, default=None, help="images per row (default 8, or one per class)")
     p.add_argument("--device", default="auto", help="auto, cpu, cuda or mps")
     p.add_argument("--no-ema", action="store_true", help="use the last training weights instead of the EMA")
+    p.add_argument("--label", default=None, help="conditional checkpoints: draw only this category, by index "
+                   "(0-9) or name ('Dress', '连衣裙')")
     p.set_defaults(run=run)
+
+
+def label_batch(label, n: int, generator, kind: str):
+    """(labels (n,) int64 or None, text for the message) for ``--label``; clear errors for misuse."""
+    if label is None:
+        return None, ""
+    if not getattr(generator, "num_classes", None):
+        raise UserError(f"--label needs a conditional checkpoint (e.g. `train cgan`); this one is {kind!r}, "
+                        "which draws unlabelled images. Drop --label.")
+    index = category_index(label)
+    return torch.full((n,), index, dtype=torch.long), f", category {index} {CLASS_NAMES[index]}"
 
 
 def run(args) -> int:
@@ -28,10 +46,13 @@ def run(args) -> int:
     if args.n < 1:
         raise ValueError(f"--n must be at least 1, got {args.n}.")
     generator, ckpt = load_generator(args.checkpoint, use_ema=not args.no_ema, device=select_device(args.device))
-    images = sample(generator, args.n, seed=args.seed)  # (n, C, S, S) in [-1, 1]
+    labels, what = label_batch(args.label, args.n, generator, ckpt["kind"])
+    images = sample(generator, args.n, seed=args.seed, labels=labels)  # (n, C, S, S) in [-1, 1]
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    save_grid(images, out, nrow=args.nrow or getattr(generator, "num_classes", None) or 8)
+    per_class = labels is None and getattr(generator, "num_classes", None)
+    save_grid(images, out, nrow=args.nrow or per_class or 8)
     weights = "last training" if args.no_ema else "EMA"
-    print(f"wrote {out}: {args.n} samples of {ckpt['kind']} (step {ckpt['step']}, {weights} weights, seed {args.seed})")
+    print(f"wrote {out}: {args.n} samples of {ckpt['kind']}{what} (step {ckpt['step']}, {weights} weights, "
+          f"seed {args.seed})")
     return 0

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 from torch import nn
 
+from .cgan import CGANConfig, build_cgan
 from .dcgan import DCGANConfig, build_dcgan
+from .wgan import WGANConfig, build_wgan
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,8 @@ class ModelKind:
 
 MODEL_KINDS: dict[str, ModelKind] = {
     "dcgan": ModelKind(DCGANConfig, build_dcgan),
+    "cgan": ModelKind(CGANConfig, build_cgan, conditional=True),
+    "wgan-gp": ModelKind(WGANConfig, build_wgan),
 }
 
 

@@ -1,0 +1,87 @@
+"""``python -m course_lib bench [--quick] [--json]``: training speed against a tutorial loop, FLOP rate
+against a matmul peak, and seconds until the default recipe's samples are recognisable.
+
+Prints everything docs/performance.md records (CPU model, threads, torch version, load average).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from ..device import configure_cpu_threads
+
+
+def register(subparsers) -> None:
+    """Add the ``bench`` subcommand."""
+    p = subparsers.add_parser("bench", help="benchmark training speed, FLOP rate and time to recognisable samples")
+    p.add_argument("--quick", action="store_true", help="a smoke test: a few steps of everything (noisy numbers)")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of the text report")
+    p.add_argument("--budget", type=float, default=None,
+                   help="max seconds of training while waiting for recognisable samples (default 300)")
+    p.add_argument("--classifier", default=None,
+                   help="classifier weights for the recognisability proxy (default: the shipped ones)")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    import dataclasses
+
+    from ..bench import QUICK, BenchConfig, run_bench
+    from ..cli import UserError
+
+    cfg = QUICK if args.quick else BenchConfig()
+    if args.budget is not None:
+        if not args.budget > 0:
+            raise UserError(f"--budget must be a positive number of seconds, got {args.budget}.")
+        cfg = dataclasses.replace(cfg, budget_seconds=args.budget)
+    configure_cpu_threads()
+    progress = (lambda message: print(message, file=sys.stderr, flush=True)) if args.json else print
+    result = run_bench(cfg, args.classifier, progress=progress)
+    print(json.dumps(result, indent=2) if args.json else report(result))
+    return 0
+
+
+def report(r: dict) -> str:
+    """The text report: every number docs/performance.md needs."""
+    m, t, f, rec = r["machine"], r["throughput"], r["flops"], r["recognisable"]
+    lines = [
+        f"machine: {m['cpu_model']}, {m['logical_cpus']} logical CPUs, torch {m['torch']} with "
+        f"{m['torch_threads']} threads (OMP_NUM_THREADS={m['omp_num_threads_env']}), Python {m['python']}",
+        f"load average (1, 5, 15 min) at the start {m['load_average_1m_5m_15m']}, at the end "
+        f"{m.get('load_average_end')} (well above 0 on an otherwise idle machine means other jobs shared the CPU)",
+        f"{'quick smoke test: numbers are noisy' if r['config']['quick'] else 'full benchmark'}",
+        "",
+        f"training throughput, {r['config']['kind']} default recipe, batch {t['batch_size']}, median of "
+        f"{t['rounds']} alternating rounds of {t['timed_steps']} steps:",
+        f"  course_lib Trainer        {t['course_lib_images_per_s']:8.1f} images/s",
+        f"  tutorial loop (baseline)  {t['tutorial_images_per_s']:8.1f} images/s   speedup x{t['speedup']:.2f}",
+        f"  data path alone: BatchSource {t['data_only_course_lib_images_per_s']:.0f} images/s, "
+        f"DataLoader + PIL transforms {t['data_only_tutorial_images_per_s']:.0f} images/s",
+        f"  FLOPs per step: course_lib {t['course_lib_flops_per_step'] / 1e9:.3f} G, "
+        f"tutorial {t['tutorial_flops_per_step'] / 1e9:.3f} G",
+        f"achieved {f['course_lib_step_gflops']:.2f} GFLOP/s in the training step; fp32 matmul peak "
+        f"{f['matmul_peak_gflops']:.1f} GFLOP/s ({f['fraction_of_peak']:.1%} of peak)",
+        "",
+        f"recognisable = the classifier is >= {rec['rule']['confident']:.0%} sure of at least "
+        f"{rec['rule']['relative_rate']:.0%} as many samples as of real test images, and >= "
+        f"{rec['rule']['min_classes']} classes hold >= {rec['rule']['min_class_share']:.0%} of the samples",
+    ]
+    if "classifier_accuracy_on_real" in rec:
+        lines.append(f"  the classifier on 1000 real test images: accuracy {rec['classifier_accuracy_on_real']:.3f}, "
+                     f"confident {rec['real_test_images']['confident_rate']:.3f}, "
+                     f"{rec['real_test_images']['classes_covered']}/10 classes -> samples need confident "
+                     f">= {rec['min_confident_rate']:.3f}")
+    if "skipped" in rec:
+        lines.append(f"  skipped: {rec['skipped']}")
+        return "\n".join(lines)
+    for point in rec["curve"]:
+        lines.append(f"  step {point['step']:5d} (epoch {point['epoch']:.2f}) after {point['train_seconds']:7.1f} s "
+                     f"of training: confident {point['confident_rate']:.3f}, {point['classes_covered']}/10 classes")
+    reached = rec["reached"]
+    if reached:
+        lines.append(f"recognisable after {reached['seconds']:.1f} s of training ({reached['step']} steps, "
+                     f"epoch {reached['epoch']:.2f})")
+    else:
+        lines.append(f"not recognisable within {rec['budget_seconds']:g} s / {rec['max_steps']} steps")
+    return "\n".join(lines)

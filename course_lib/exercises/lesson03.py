@@ -1,0 +1,95 @@
+"""Self-checks for lesson 03 (conditional GAN): the projection term and conditional batch norm.
+
+Each ``check_*`` runs the learner's function and the reference on fixed seeded inputs and returns a
+``CheckResult`` that shows ``PASS ...`` or ``FAIL ...`` with a hint for the usual mistakes.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from ..checks import CheckResult, Hint, check_function
+
+
+def _same(got, tensor) -> bool:
+    return isinstance(got, torch.Tensor) and got.shape == tensor.shape and torch.allclose(
+        got.detach().float(), tensor.float(), atol=1e-5)
+
+
+def _shape(got) -> tuple | None:
+    return tuple(got.shape) if isinstance(got, torch.Tensor) else None
+
+
+def reference_projection(phi: torch.Tensor, embedding: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    """<V y, phi(x)> per image: phi (N, D), embedding V as a table (K, D), labels (N,) -> (N,)."""
+    return (phi * embedding[labels]).sum(dim=1)
+
+
+def check_projection(learner_fn) -> CheckResult:
+    """Exercise 1: ``projection(phi, embedding, labels)``, the label's term of a projection discriminator."""
+    g = torch.Generator().manual_seed(3)
+    phi, embedding = torch.randn(5, 7, generator=g), torch.randn(4, 7, generator=g)
+    cases = [(phi, embedding, torch.tensor([0, 3, 3, 1, 2])), (phi[:2], embedding, torch.tensor([2, 2]))]
+    hints = (
+        Hint(lambda got, exp, args: _shape(got) == tuple(args[0].shape),
+             "You kept one number per feature: sum the product over the feature dimension (dim=1)."),
+        Hint(lambda got, exp, args: _shape(got) == (),
+             "One score per image, not one per batch: sum over dim=1 only."),
+        Hint(lambda got, exp, args: _shape(got) == (len(args[2]), len(args[2])),
+             "phi @ embedding[labels].T scores every image against every other image's label; you need "
+             "each image with its own label: (phi * embedding[labels]).sum(1) (the diagonal)."),
+        Hint(lambda got, exp, args: _shape(got) == (len(args[2]), args[1].shape[0]),
+             "You scored every category (N, K): keep only the one asked for, by indexing the table with labels."),
+        Hint(lambda got, exp, args: _same(got, args[0].sum(1) * args[1][args[2]].sum(1)),
+             "The product of two sums is not the sum of the products: multiply elementwise first, then sum."),
+    )
+    return check_function("projection", learner_fn, reference_projection, cases, hints=hints)
+
+
+def reference_conditional_norm(x_hat: torch.Tensor, gain: torch.Tensor, bias: torch.Tensor,
+                               labels: torch.Tensor) -> torch.Tensor:
+    """x_hat (N, C, H, W) already normalised, gain and bias tables (K, C), labels (N,) -> (N, C, H, W)."""
+    return x_hat * gain[labels][:, :, None, None] + bias[labels][:, :, None, None]
+
+
+class LearnerError(Exception):
+    """A learner's function raised where the likely cause is known; the message carries a hint."""
+
+
+def _explain_errors(learner_fn, hint: str):
+    """``learner_fn`` with ``hint`` added to the message of any error but NotImplementedError."""
+    if not callable(learner_fn):
+        return learner_fn
+
+    def wrapped(*args):
+        try:
+            return learner_fn(*args)
+        except NotImplementedError:
+            raise
+        except Exception as err:
+            raise LearnerError(f"{type(err).__name__}: {err} Hint: {hint}") from err
+
+    return wrapped
+
+
+BROADCAST = ("gain[labels] is (N, C) and x_hat is (N, C, H, W): add two trailing dimensions, "
+             "gain[labels][:, :, None, None], so each channel's number covers its whole feature map.")
+
+
+def check_conditional_norm(learner_fn) -> CheckResult:
+    """Exercise 2: ``conditional_norm(x_hat, gain, bias, labels)``, the label's way into the generator."""
+    g = torch.Generator().manual_seed(4)
+    x_hat = torch.randn(5, 3, 2, 4, generator=g)
+    gain, bias = 1 + 0.5 * torch.randn(6, 3, generator=g), torch.randn(6, 3, generator=g)
+    cases = [(x_hat, gain, bias, torch.tensor([0, 5, 2, 2, 1])), (x_hat[:1], gain, bias, torch.tensor([4]))]
+    hints = (
+        Hint(lambda got, exp, args: _same(got, args[0] * args[1][args[3]][:, :, None, None]),
+             "The shift is missing: add bias[labels] too."),
+        Hint(lambda got, exp, args: _same(got, args[0] * args[2][args[3]][:, :, None, None]
+                                          + args[1][args[3]][:, :, None, None]),
+             "Gain and bias are swapped: multiply by the gain, add the bias."),
+        Hint(lambda got, exp, args: _same(got, args[0] * args[1][args[3]].mean() + args[2][args[3]].mean()),
+             "Each channel has its own gain and bias: do not average them."),
+    )
+    return check_function("conditional_norm", _explain_errors(learner_fn, BROADCAST), reference_conditional_norm,
+                          cases, hints=hints)

@@ -1,0 +1,153 @@
+"""Self-checks for lesson 04 (WGAN-GP): the gradient penalty, tried on critics whose gradients are known.
+
+``check_gradient_penalty(fn)`` calls the learner's ``fn(critic, real, fake, eps)`` (default weight 10) on
+two analytic critics and compares the penalty and its gradient with respect to the critic's weights
+against ``course_lib.losses.gradient_penalty``:
+
+- ``LinearCritic``: C(x) = w . x + b, so grad_x C = w everywhere and the penalty is 10 (||w|| - 1)^2;
+- ``QuadraticCritic``: C(x) = a/2 ||x||^2 per image, so grad_x C = a x: every sample has its own norm.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from ..checks import CheckResult, Hint, check_function
+from ..losses import gradient_penalty
+
+WEIGHT = 10.0
+
+
+class LinearCritic(nn.Module):
+    """C(x) = w . flatten(x) + b: (N, C, H, W) -> (N,); its input gradient is w for every x."""
+
+    def __init__(self, numel: int, seed: int = 0, norm: float = 2.5):
+        super().__init__()
+        w = torch.randn(numel, generator=torch.Generator().manual_seed(seed))
+        self.w = nn.Parameter(w * norm / w.norm())
+        self.b = nn.Parameter(torch.tensor(0.3))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x.flatten(1) @ self.w + self.b
+
+
+class QuadraticCritic(nn.Module):
+    """C(x) = a/2 ||x||^2 per image: (N, C, H, W) -> (N,); its input gradient is a x."""
+
+    def __init__(self, a: float = 0.7):
+        super().__init__()
+        self.a = nn.Parameter(torch.tensor(a))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return 0.5 * self.a * x.flatten(1).pow(2).sum(1)
+
+
+def make_critic(name: str, shape: tuple) -> nn.Module:
+    """A fresh critic of the named kind for images of ``shape`` (N, C, H, W)."""
+    numel = shape[1] * shape[2] * shape[3]
+    return LinearCritic(numel) if name == "linear" else QuadraticCritic()
+
+
+class LearnerError(Exception):
+    """The learner's function misbehaved in a way we can name; the message carries the hint."""
+
+
+def penalty_and_grad(fn):
+    """Wrap ``fn(critic, real, fake, eps)`` into ``(name, real, fake, eps) -> (penalty, d penalty / d weights)``."""
+
+    def run(name, real, fake, eps):
+        critic = make_critic(name, tuple(real.shape))
+        try:
+            penalty = fn(critic, real, fake, eps)
+        except NotImplementedError:
+            raise
+        except RuntimeError as err:
+            if "does not require grad" in str(err):
+                raise LearnerError(f"{err}. Hint: the interpolates must track gradients: "
+                                   "`x_hat = (...).requires_grad_(True)` before calling the critic.") from err
+            raise
+        if not isinstance(penalty, torch.Tensor) or penalty.dim() != 0:
+            raise LearnerError(f"return one number as a 0-dim tensor (the mean over the batch), got "
+                               f"{type(penalty).__name__} {tuple(getattr(penalty, 'shape', ()))}.")
+        if not penalty.requires_grad:
+            raise LearnerError("the penalty does not depend on the critic's weights, so it cannot train the "
+                               "critic. Hint: pass create_graph=True to torch.autograd.grad.")
+        grads = torch.autograd.grad(penalty, list(critic.parameters()), allow_unused=True)
+        grad = torch.cat([torch.zeros_like(p).flatten() if g is None else g.flatten()
+                          for p, g in zip(critic.parameters(), grads)])
+        return penalty.detach(), grad
+
+    return run
+
+
+def reference(critic, real, fake, eps):
+    """The library's penalty, weight 10."""
+    return gradient_penalty(critic, real, fake, weight=WEIGHT, eps=eps)
+
+
+def _variant(args, norms_fn, mix=None):
+    """The penalty value a common mistake gives: norms_fn(grad (N, C, H, W)) -> values to average."""
+    name, real, fake, eps = args
+    critic = make_critic(name, tuple(real.shape))
+    e = eps.reshape(-1, 1, 1, 1) if mix is None else mix(eps, real)
+    x = (e * real + (1 - e) * fake).detach().requires_grad_(True)
+    (grad,) = torch.autograd.grad(critic(x).sum(), x)
+    return norms_fn(grad.detach())
+
+
+def _near(got, value) -> bool:
+    return abs(float(got[0]) - float(value)) <= 1e-4 * max(1.0, abs(float(value)))
+
+
+def _per_sample(grad):
+    return grad.flatten(1).norm(dim=1)
+
+
+MISTAKES = (
+    (lambda g: WEIGHT * (g.norm() - 1).pow(2), None,
+     "You took one norm over the whole batch; take one norm per sample: `grad.flatten(1).norm(dim=1)`."),
+    (lambda g: WEIGHT * (g.norm(dim=1) - 1).pow(2).mean(), None,
+     "You took the norm over dim=1 only (the channels); flatten C, H, W first: `grad.flatten(1).norm(dim=1)`."),
+    (lambda g: WEIGHT * (g.abs() - 1).pow(2).mean(), None,
+     "You penalised every pixel's gradient on its own; penalise each image's gradient norm."),
+    (lambda g: WEIGHT * (_per_sample(g).pow(2) - 1).pow(2).mean(), None,
+     "You used the squared norm; the penalty is (||grad|| - 1)^2 with the plain L2 norm."),
+    (lambda g: (_per_sample(g) - 1).pow(2).mean(), None, "Multiply by the weight (lambda = 10)."),
+    (lambda g: WEIGHT * torch.relu(_per_sample(g) - 1).pow(2).mean(), None,
+     "That is the one-sided penalty max(0, ||grad|| - 1)^2; this exercise asks for the two-sided one."),
+    (lambda g: WEIGHT * (_per_sample(g) - 1).pow(2).sum(), None, "Average over the batch instead of summing."),
+    (lambda g: WEIGHT * (_per_sample(g) - 1).pow(2).mean(), lambda eps, real: 1 - eps.reshape(-1, 1, 1, 1),
+     "Mix as eps * real + (1 - eps) * fake (eps weighs the REAL image)."),
+    (lambda g: WEIGHT * (_per_sample(g) - 1).pow(2).mean(), lambda eps, real: eps.reshape(1, 1, 1, -1),
+     "eps of shape (N,) broadcast along the image width; reshape it to (N, 1, 1, 1): one weight per image."),
+    (lambda g: WEIGHT * (_per_sample(g) - 1).pow(2).mean(), lambda eps, real: torch.ones(len(eps), 1, 1, 1),
+     "You evaluated the gradient at the real images; evaluate it at the interpolates x_hat."),
+    (lambda g: WEIGHT * (_per_sample(g) - 1).pow(2).mean(), lambda eps, real: torch.zeros(len(eps), 1, 1, 1),
+     "You evaluated the gradient at the fake images; evaluate it at the interpolates x_hat."),
+)
+
+
+def _hints() -> tuple[Hint, ...]:
+    return tuple(Hint(lambda got, exp, args, n=norms, m=mix: _near(got, _variant(args, n, m)), text)
+                 for norms, mix, text in MISTAKES)
+
+
+def _cases() -> list[tuple]:
+    g = torch.Generator().manual_seed(4)
+    cases = []
+    for name, shape in (("linear", (4, 1, 4, 4)), ("quadratic", (4, 1, 4, 4)), ("quadratic", (3, 2, 5, 5)),
+                        ("linear", (5, 3, 2, 2))):
+        real = torch.rand(shape, generator=g) * 2 - 1
+        fake = torch.rand(shape, generator=g) * 2 - 1
+        eps = torch.rand(shape[0], generator=g)
+        cases.append((name, real, fake, eps))
+    return cases
+
+
+def check_gradient_penalty(learner_fn) -> CheckResult:
+    """Exercise: ``gradient_penalty(critic, real, fake, eps, weight=10.0)`` with eps (N,) in [0, 1]."""
+    if not callable(learner_fn):
+        return check_function("gradient_penalty", learner_fn, reference, [])
+    return check_function("gradient_penalty", penalty_and_grad(learner_fn), penalty_and_grad(reference),
+                          _cases(), hints=_hints(), atol=1e-4, rtol=1e-4)

@@ -1,0 +1,55 @@
+"""``python -m course_lib bench --quick --json`` end to end: every key, positive numbers (no timing asserts)."""
+
+import json
+
+import pytest
+
+from course_lib.cli import main
+from course_lib.commands.bench import report
+
+
+@pytest.fixture(scope="module")
+def quick_result():
+    """One quick run for the whole file (it trains a few steps and scores them)."""
+    capture = pytest.MonkeyPatch()
+    lines = []
+    capture.setattr("builtins.print", lambda *a, **k: lines.append(" ".join(map(str, a))) if "file" not in k else None)
+    try:
+        assert main(["bench", "--quick", "--json", "--budget", "5"]) == 0
+    finally:
+        capture.undo()
+    return json.loads(lines[-1])
+
+
+def test_bench_quick_json(quick_result):
+    result = quick_result
+    assert set(result) == {"config", "machine", "throughput", "flops", "recognisable"}
+    assert result["config"]["quick"] is True and result["config"]["budget_seconds"] == 5
+    t = result["throughput"]
+    for key in ("course_lib_images_per_s", "tutorial_images_per_s", "speedup", "data_only_course_lib_images_per_s",
+                "data_only_tutorial_images_per_s", "course_lib_flops_per_step", "tutorial_flops_per_step"):
+        assert t[key] > 0, key
+    # course_lib makes one more (no-grad) generator pass per step than the tutorial, which reuses its fake
+    assert t["course_lib_flops_per_step"] > t["tutorial_flops_per_step"]
+    f = result["flops"]
+    assert f["matmul_peak_gflops"] > 0 and f["course_lib_step_gflops"] > 0 and f["fraction_of_peak"] > 0
+    rec = result["recognisable"]
+    assert set(rec["rule"]) == {"confident", "relative_rate", "min_class_share", "min_classes"}
+    if "skipped" not in rec:  # a usable classifier: the curve has a point per evaluation
+        assert rec["curve"] and all(p["train_seconds"] > 0 for p in rec["curve"])
+        assert rec["reached"] is None or rec["reached"]["seconds"] > 0
+    m = result["machine"]
+    assert m["torch_threads"] >= 1 and m["cpu_model"]
+
+
+def test_bench_text_report(quick_result):
+    out = report(quick_result)
+    for needle in ("machine:", "load average", "course_lib Trainer", "tutorial loop", "GFLOP/s", "recognisable"):
+        assert needle in out
+
+
+def test_bad_budget(capsys):
+    assert main(["bench", "--quick", "--budget", "-1"]) == 2
+    assert "--budget must be a positive" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["bench", "--budget", "abc"])
