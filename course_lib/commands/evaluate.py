@@ -45,8 +45,9 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("evaluate", help="FID, KID, IS, precision/recall, per-class FID (GAN-test/train "
                               "for conditional models) of a checkpoint")
     p.add_argument("checkpoint", help="a checkpoint.pt written by `train`, or a pretrained file (checkpoints/KIND.pt)")
-    p.add_argument("--n", type=int, default=10_000, help="number of samples (default 10000; the real side is "
-                   "min(n, 10000) test images)")
+    p.add_argument("--n", type=int, default=None, help="number of samples (GANs: default 10000, the real side is "
+                   "min(n, 10000) test images; unet: test images restored, default 1000, as its classical baselines "
+                   "are slow)")
     p.add_argument("--seed", type=int, default=0, help="seed of the samples and of the metrics' random subsets")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of the text report")
     p.add_argument("--device", default="auto", help="auto, cpu, cuda or mps")
@@ -173,16 +174,26 @@ def evaluate_gan(path: Path, args) -> tuple[dict, str]:
     return payload, gan_report(payload, obj["kind"])
 
 
-EVALUATORS = {"dcgan": evaluate_gan, "cgan": evaluate_gan, "wgan-gp": evaluate_gan}
+def evaluate_unet(path: Path, args) -> tuple[dict, str]:
+    """Evaluator of editing U-Net files: PSNR/SSIM of every task against the classical baselines."""
+    from ..unet_evaluation import unet_evaluator
+
+    return unet_evaluator(path, args)
+
+
+EVALUATORS = {"dcgan": evaluate_gan, "cgan": evaluate_gan, "wgan-gp": evaluate_gan, "unet": evaluate_unet}
+DEFAULT_N = {"unet": 1000}  # every other kind: 10000
 
 
 def run(args) -> int:
     """Check the arguments, dispatch on the file's kind, print text or JSON."""
-    if args.n < 2:
+    if args.n is not None and args.n < 2:
         raise UserError(f"--n must be at least 2 (FID needs a covariance), got {args.n}; 10000 is the standard.")
     start = time.perf_counter()
     path = Path(args.checkpoint)
     kind = checkpoint_kind(path)
+    if args.n is None:
+        args.n = DEFAULT_N.get(kind, 10_000)
     configure_cpu_threads()
     payload, text = EVALUATORS[kind](path, args)
     result = {"kind": kind, "checkpoint": str(path), **payload, "seconds": round(time.perf_counter() - start, 2)}

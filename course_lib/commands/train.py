@@ -2,6 +2,8 @@
 
 Writes into ``--out`` (default ``runs/KIND``): ``checkpoint.pt`` (every epoch, at the end and on Ctrl-C),
 ``samples.png`` and ``samples_epoch_NNN.png`` (EMA generator, fixed z), ``history.json``, ``losses.png``.
+``train unet --task TASK`` trains the editing U-Net of lesson 05 instead (``course_lib.unet_runner``);
+the options marked "unet only" are refused for the GAN kinds.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from ..models import config_from_dict
 
 def register(subparsers) -> None:
     """Add the ``train`` subcommand."""
-    p = subparsers.add_parser("train", help="train a GAN; writes a checkpoint, sample grids and loss curves")
+    p = subparsers.add_parser("train", help="train a GAN or the editing U-Net; writes a checkpoint, samples, "
+                                            "loss curves")
     p.add_argument("kind", choices=sorted(recipes.RECIPES), help="which model to train")
     p.add_argument("--epochs", type=float, default=None, help="total epochs of real data (default: the recipe's)")
     p.add_argument("--batch-size", type=int, default=None, help="images per batch (default: the recipe's)")
@@ -32,7 +35,16 @@ def register(subparsers) -> None:
     p.add_argument("--out", default=None, help="output folder (default runs/KIND)")
     p.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
     p.add_argument("--fast", action="store_true", help="a few dozen steps on a data subset (also COURSE_FAST=1)")
+    p.add_argument("--task", default=None, help="unet only: denoise, inpaint, deblur, enhance, a comma-separated "
+                                                "list, or all (one model per task)")
+    p.add_argument("--steps", type=int, default=None, help="unet only: steps per task (default: the recipe's)")
+    p.add_argument("--strength", default=None, help="unet only: training strengths LOW,HIGH in [0, 1] (default 0,1)")
+    p.add_argument("--adversarial", action="store_true", default=None,
+                   help="unet only: add pix2pix's PatchGAN term to the L1 loss")
     p.set_defaults(run=run)
+
+
+UNET_ONLY = ("task", "steps", "strength", "adversarial")
 
 
 def say(message: str) -> None:
@@ -43,6 +55,11 @@ def say(message: str) -> None:
 def run(args) -> int:
     """Dispatch on the model kind: its recipe's own runner, or the GAN runner."""
     recipe = recipes.get_recipe(args.kind)
+    given = [f"--{name}" for name in UNET_ONLY if getattr(args, name, None) is not None]
+    if recipe.run is None and given:
+        raise UserError(f"{', '.join(given)} {'is' if len(given) == 1 else 'are'} for `train unet` only; {args.kind} "
+                        "is a GAN (it takes "
+                        "--epochs, --batch-size, --lr, --seed).")
     return (recipe.run or run_gan)(recipe, args)
 
 

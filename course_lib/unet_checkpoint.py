@@ -1,0 +1,164 @@
+"""Editing U-Net files: one small model per task in one file, written atomically, loaded safely.
+
+``python -m course_lib train unet`` writes ``DIR/checkpoint.pt``; the repository ships the same format
+as ``checkpoints/unet.pt``. The file is a dict of plain values and tensors (``torch.load(weights_only=
+True)`` reads it without running pickled code):
+
+    {"format": FORMAT, "version": VERSION, "kind": "unet",
+     "run": {"tasks": [...], "model": asdict(UNetConfig), "fit": asdict(FitConfig), "batch_size": int,
+             "adversarial": bool},
+     "tasks": {task: {"model": asdict(UNetConfig), "fit": asdict(FitConfig), "weights": state_dict,
+                      "step": steps done, "seconds": float, "history": {column: (step,) tensor}}},
+     "extra": {...}}
+
+A task entry with ``step < fit["num_steps"]`` is unfinished (the run was interrupted). In a lesson:
+
+    unet = load_pretrained_unet("denoise") or the_one_trained_above
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+import zipfile
+from pathlib import Path
+
+import torch
+
+from .checkpoint import CheckpointError, atomic_save
+from .editing import check_task
+from .models.unet import UNet, UNetConfig
+from .pix2pix import FitConfig
+
+FORMAT, VERSION = "course_lib.unet_checkpoint", 1
+FILE_KEYS = ("format", "version", "kind", "run", "tasks")
+ENTRY_KEYS = ("model", "fit", "weights", "step", "seconds", "history")
+DEFAULT_ROOT = Path(__file__).resolve().parents[1] / "checkpoints"
+
+
+def config_from_dict(cls, values: dict, what: str):
+    """``cls(**values)`` (lists back to tuples); unknown fields and bad values are named in a ValueError."""
+    names = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(values) - names)
+    if unknown:
+        raise ValueError(f"{what} has unknown fields {unknown}; {cls.__name__} has {sorted(names)}.")
+    return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in values.items()})
+
+
+def task_entry(unet: UNet, fit: FitConfig, step: int, seconds: float, history: dict) -> dict:
+    """One task's part of the file: configs, CPU weights, steps done, wall time, history columns."""
+    return {"model": dataclasses.asdict(unet.cfg), "fit": dataclasses.asdict(fit),
+            "weights": {k: v.detach().cpu().clone() for k, v in unet.state_dict().items()},
+            "step": int(step), "seconds": float(seconds), "history": dict(history)}
+
+
+def save_unets(path, run: dict, entries: dict[str, dict], extra: dict | None = None) -> Path:
+    """Write the file (atomically: a crash leaves the old file or the new one)."""
+    for task in entries:
+        check_task(task)
+    return atomic_save({"format": FORMAT, "version": VERSION, "kind": "unet", "run": dict(run),
+                        "tasks": dict(entries), "extra": dict(extra or {})}, path)
+
+
+def read_torch_file(path) -> object:
+    """``torch.load(path, weights_only=True)`` with a CheckpointError that says what kind of bad file it is."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"U-Net file {path} does not exist; `python -m course_lib train unet --task "
+                                "denoise --out DIR` writes DIR/checkpoint.pt.")
+    with open(path, "rb") as f:
+        if f.read(64).startswith(b"version https://git-lfs"):
+            raise CheckpointError(f"{path} is a Git LFS pointer, not the weights: run `git lfs pull` to fetch them.")
+    if not zipfile.is_zipfile(path):
+        raise CheckpointError(f"{path} is not a checkpoint (torch.save writes a zip archive; this is not one). "
+                              "Is it truncated or of another type?")
+    try:
+        return torch.load(path, map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError as err:
+        raise CheckpointError(f"{path} holds Python objects that a safe load (weights_only=True) refuses, "
+                              "so it was not written by course_lib.") from err
+    except Exception as err:  # zip/EOF/pickle errors of many types: all mean "not a torch file"
+        raise CheckpointError(f"{path} is not a checkpoint: torch.load failed ({type(err).__name__}).") from err
+
+
+def is_unet_file(path) -> bool:
+    """True when ``path`` is a readable torch file with this module's format marker."""
+    try:
+        obj = read_torch_file(path)
+    except (CheckpointError, FileNotFoundError):
+        return False
+    return isinstance(obj, dict) and obj.get("format") == FORMAT
+
+
+def build_unet(entry: dict, device="cpu") -> UNet:
+    """The U-Net of one task entry, with its weights, in eval mode on ``device``."""
+    unet = UNet(config_from_dict(UNetConfig, entry["model"], "model config"))
+    unet.load_state_dict(entry["weights"])
+    return unet.to(device).eval()
+
+
+def check_entry(path, task: str, entry) -> None:
+    """Raise CheckpointError unless ``entry`` has every key, valid configs and weights that fit its model."""
+    missing = [key for key in ENTRY_KEYS if not isinstance(entry, dict) or key not in entry]
+    if missing:
+        raise CheckpointError(f"{path}: task {task!r} is missing {missing}; the file was truncated or "
+                              "written by other code.")
+    try:
+        config_from_dict(FitConfig, entry["fit"], "fit config")
+        build_unet(entry)
+    except (ValueError, TypeError, KeyError, RuntimeError) as err:
+        raise CheckpointError(f"{path}: task {task!r} does not rebuild: {err}") from err
+
+
+def load_unets_file(path) -> dict:
+    """Load and validate a U-Net file; CheckpointError says what is wrong with a bad one."""
+    obj = read_torch_file(path)
+    if not isinstance(obj, dict) or obj.get("format") != FORMAT:
+        raise CheckpointError(f"{path} is a torch file but not an editing U-Net file (no format marker "
+                              f"{FORMAT!r}); GAN checkpoints are read by course_lib.checkpoint.")
+    if obj.get("version") != VERSION:
+        raise CheckpointError(f"{path} has U-Net format version {obj.get('version')}; this course_lib reads "
+                              f"version {VERSION}.")
+    missing = [key for key in FILE_KEYS if key not in obj]
+    if missing or not isinstance(obj["tasks"], dict):
+        raise CheckpointError(f"{path} is missing keys {missing or ['tasks']}: truncated or written by other code.")
+    for task, entry in obj["tasks"].items():
+        try:
+            check_task(task)
+        except ValueError as err:
+            raise CheckpointError(f"{path}: {err}") from err
+        check_entry(path, task, entry)
+    return obj
+
+
+def load_unets(path, device="cpu", finished_only: bool = True) -> dict[str, UNet]:
+    """{task: U-Net in eval mode} from a file; ``finished_only`` skips tasks an interruption cut short."""
+    obj = load_unets_file(path)
+    return {task: build_unet(entry, device) for task, entry in obj["tasks"].items()
+            if not finished_only or is_finished(entry)}
+
+
+def is_finished(entry: dict) -> bool:
+    """True when the task trained for all the steps its fit config asked for."""
+    return entry["step"] >= entry["fit"]["num_steps"]
+
+
+def pretrained_unet_path(root=None) -> Path:
+    """ROOT/unet.pt (default ROOT: the repository's checkpoints/)."""
+    return Path(DEFAULT_ROOT if root is None else root) / "unet.pt"
+
+
+def load_pretrained_unet(task: str, root=None, device="cpu") -> UNet | None:
+    """The shipped U-Net for ``task`` in eval mode, or None when ROOT/unet.pt does not exist.
+
+    A file that exists but is damaged, or lacks a finished model for ``task``, raises CheckpointError.
+    """
+    check_task(task)
+    path = pretrained_unet_path(root)
+    if not path.is_file():
+        return None
+    models = load_unets(path, device)
+    if task not in models:
+        raise CheckpointError(f"{path} has no finished model for {task!r} (it has: "
+                              f"{', '.join(models) or 'none'}); retrain it with `train unet --task all`.")
+    return models[task]
