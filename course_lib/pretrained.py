@@ -53,12 +53,16 @@ def export_checkpoint(checkpoint_path, path) -> Path:
 def read_generator(path, device="cpu") -> tuple[torch.nn.Module, dict]:
     """(generator in eval mode, the file's dict) from a slim file or a training checkpoint (EMA weights)."""
     path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} does not exist; `python -m course_lib train KIND --out DIR` writes "
+                                "DIR/checkpoint.pt, and the repository ships checkpoints/KIND.pt.")
     with open(path, "rb") as f:
         head = f.read(64)
     if head.startswith(b"version https://git-lfs"):
         raise CheckpointError(f"{path} is a Git LFS pointer, not the weights: run `git lfs pull` to fetch them.")
     if not zipfile.is_zipfile(path):
-        raise CheckpointError(f"{path} is not a generator file (torch.save writes a zip archive; this is not one). "
+        raise CheckpointError(f"{path} is not a checkpoint or generator file (torch.save writes a zip archive; "
+                              "this is not one). "
                               "Is it truncated or of another type?")
     try:
         obj = torch.load(path, map_location="cpu", weights_only=True)

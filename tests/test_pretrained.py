@@ -67,7 +67,7 @@ def test_clear_errors(tmp_path):
     with pytest.raises(CheckpointError, match="Git LFS pointer.*git lfs pull"):
         load_pretrained("cgan", tmp_path)
     (tmp_path / "cgan.pt").write_bytes(b"\x00" * 100)
-    with pytest.raises(CheckpointError, match="is not a generator file"):
+    with pytest.raises(CheckpointError, match="is not a checkpoint or generator file"):
         load_pretrained("cgan", tmp_path)
     torch.save({"weights": torch.zeros(2)}, tmp_path / "cgan.pt")
     with pytest.raises(CheckpointError, match="neither a pretrained generator"):

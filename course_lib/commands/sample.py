@@ -12,13 +12,14 @@ from ..data import CLASS_NAMES
 from ..describe import category_index
 from ..device import select_device
 from ..plots import save_grid
+from ..pretrained import read_generator
 from ..sampling import sample
 
 
 def register(subparsers) -> None:
     """Add the ``sample`` subcommand."""
     p = subparsers.add_parser("sample", help="draw a grid of images from a checkpoint (EMA generator)")
-    p.add_argument("checkpoint", help="a checkpoint.pt written by `train`")
+    p.add_argument("checkpoint", help="a checkpoint.pt written by `train`, or a shipped file (checkpoints/KIND.pt)")
     p.add_argument("--n", type=int, default=64, help="number of images (default 64)")
     p.add_argument("--out", default="grid.png", help="PNG to write (default grid.png)")
     p.add_argument("--seed", type=int, default=0, help="seed of z (same seed, same images)")
@@ -41,18 +42,31 @@ def label_batch(label, n: int, generator, kind: str):
     return torch.full((n,), index, dtype=torch.long), f", category {index} {CLASS_NAMES[index]}"
 
 
+def load(path, use_ema: bool, device) -> tuple[torch.nn.Module, str, int]:
+    """(generator in eval mode, kind, step) from a training checkpoint or a slim pretrained file.
+
+    Slim files hold only the EMA weights, so ``use_ema=False`` needs a training checkpoint.
+    """
+    if not use_ema:
+        generator, ckpt = load_generator(path, use_ema=False, device=device)
+        return generator, ckpt["kind"], int(ckpt["step"])
+    generator, obj = read_generator(path, device)
+    step = obj["step"] if "step" in obj else obj.get("extra", {}).get("step", -1)
+    return generator, obj["kind"], int(step)
+
+
 def run(args) -> int:
-    """Rebuild the generator from the checkpoint alone and write the grid."""
+    """Rebuild the generator from the file alone and write the grid."""
     if args.n < 1:
         raise ValueError(f"--n must be at least 1, got {args.n}.")
-    generator, ckpt = load_generator(args.checkpoint, use_ema=not args.no_ema, device=select_device(args.device))
-    labels, what = label_batch(args.label, args.n, generator, ckpt["kind"])
+    generator, kind, step = load(args.checkpoint, not args.no_ema, select_device(args.device))
+    labels, what = label_batch(args.label, args.n, generator, kind)
     images = sample(generator, args.n, seed=args.seed, labels=labels)  # (n, C, S, S) in [-1, 1]
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     per_class = labels is None and getattr(generator, "num_classes", None)
     save_grid(images, out, nrow=args.nrow or per_class or 8)
     weights = "last training" if args.no_ema else "EMA"
-    print(f"wrote {out}: {args.n} samples of {ckpt['kind']}{what} (step {ckpt['step']}, {weights} weights, "
+    print(f"wrote {out}: {args.n} samples of {kind}{what} (step {step}, {weights} weights, "
           f"seed {args.seed})")
     return 0

@@ -58,3 +58,20 @@ def test_sample_label_errors(cgan_run, tmp_path, capsys, monkeypatch):
     capsys.readouterr()
     assert main(["sample", str(tmp_path / "dcgan" / "checkpoint.pt"), "--label", "Dress"]) == 2
     assert "--label needs a conditional checkpoint" in capsys.readouterr().err
+
+
+def test_sample_reads_a_slim_pretrained_file_like_its_checkpoint(cgan_run, tmp_path, capsys):
+    """`sample` on the exported EMA generator (what checkpoints/ ships) draws the same images as on the
+    training checkpoint; --no-ema on a slim file is a clear error (it holds only the EMA weights)."""
+    from course_lib.pretrained import export_checkpoint
+
+    slim = export_checkpoint(cgan_run / "checkpoint.pt", tmp_path / "cgan.pt")
+    grids = []
+    for i, source in enumerate((cgan_run / "checkpoint.pt", slim)):
+        out = tmp_path / f"grid{i}.png"
+        assert main(["sample", str(source), "--n", "10", "--label", "连衣裙", "--out", str(out)]) == 0
+        assert "category 3 Dress" in capsys.readouterr().out
+        grids.append(torch.tensor(list(Image.open(out).getdata())))
+    assert torch.equal(grids[0], grids[1])
+    assert main(["sample", str(slim), "--no-ema", "--out", str(tmp_path / "x.png")]) == 2
+    assert "training checkpoint" in capsys.readouterr().err
