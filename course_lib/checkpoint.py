@@ -15,6 +15,7 @@ import os
 import pickle
 import random
 import tempfile
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -118,20 +119,37 @@ def save_checkpoint(path, trainer, kind: str, model_cfg, extra: dict | None = No
                         "rng": rng_states(), "extra": dict(extra or {}), **state}, path)
 
 
-def load_checkpoint(path, map_location="cpu") -> dict:
-    """Load and validate a checkpoint; CheckpointError says what is wrong with a bad file."""
+def read_torch_file(path, what: str = "checkpoint", map_location="cpu",
+                    missing_hint: str = "`python -m course_lib train dcgan --out DIR` writes DIR/checkpoint.pt."
+                    ) -> object:
+    """``torch.load(path, weights_only=True)`` (never runs code from the file) with errors that say what is wrong.
+
+    FileNotFoundError (with ``missing_hint``), or CheckpointError for a Git LFS pointer, a file that is not a
+    torch zip archive, or one holding Python objects a safe load refuses. ``what`` names the expected file.
+    """
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"checkpoint {path} does not exist; `python -m course_lib train dcgan "
-                                "--out DIR` writes DIR/checkpoint.pt.")
+        raise FileNotFoundError(f"{what} {path} does not exist; {missing_hint}")
+    with open(path, "rb") as f:
+        if f.read(64).startswith(b"version https://git-lfs"):
+            raise CheckpointError(f"{path} is a Git LFS pointer, not the weights: run `git lfs pull` to fetch them.")
+    if not zipfile.is_zipfile(path):
+        raise CheckpointError(f"{path} is not a {what}: torch.load failed (not a zip archive, which torch.save "
+                              "writes). Is the file truncated or of another type?")
     try:
-        obj = torch.load(path, map_location=map_location, weights_only=True)
+        return torch.load(path, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as err:
         raise CheckpointError(f"{path} holds Python objects that a safe load (weights_only=True) refuses, "
                               f"so it was not written by course_lib ({str(err).splitlines()[0]}).") from err
     except Exception as err:  # zip/EOF/pickle errors of many types: all mean "not a torch file"
-        raise CheckpointError(f"{path} is not a checkpoint: torch.load failed ({type(err).__name__}). "
+        raise CheckpointError(f"{path} is not a {what}: torch.load failed ({type(err).__name__}). "
                               "Is the file truncated or of another type?") from err
+
+
+def load_checkpoint(path, map_location="cpu") -> dict:
+    """Load and validate a checkpoint; CheckpointError says what is wrong with a bad file."""
+    path = Path(path)
+    obj = read_torch_file(path, "checkpoint", map_location)
     if not isinstance(obj, dict) or obj.get("format") != FORMAT:
         raise CheckpointError(f"{path} is a torch file but not a course_lib training checkpoint (no "
                               f"format marker {FORMAT!r}); pass a checkpoint.pt written by `train`.")

@@ -11,14 +11,12 @@ Both are read with ``torch.load(weights_only=True)``. In a lesson, one line swap
 from __future__ import annotations
 
 import dataclasses
-import pickle
-import zipfile
 from pathlib import Path
 
 import torch
 
 from .checkpoint import FORMAT as TRAINING_FORMAT
-from .checkpoint import CheckpointError, atomic_save, load_checkpoint
+from .checkpoint import CheckpointError, atomic_save, load_checkpoint, read_torch_file
 from .models import build_models, config_from_dict, get_model_kind
 
 FORMAT, VERSION = "course_lib.pretrained_generator", 1
@@ -53,25 +51,9 @@ def export_checkpoint(checkpoint_path, path) -> Path:
 def read_generator(path, device="cpu") -> tuple[torch.nn.Module, dict]:
     """(generator in eval mode, the file's dict) from a slim file or a training checkpoint (EMA weights)."""
     path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"{path} does not exist; `python -m course_lib train KIND --out DIR` writes "
-                                "DIR/checkpoint.pt, and the repository ships checkpoints/KIND.pt.")
-    with open(path, "rb") as f:
-        head = f.read(64)
-    if head.startswith(b"version https://git-lfs"):
-        raise CheckpointError(f"{path} is a Git LFS pointer, not the weights: run `git lfs pull` to fetch them.")
-    if not zipfile.is_zipfile(path):
-        raise CheckpointError(f"{path} is not a checkpoint or generator file (torch.save writes a zip archive; "
-                              "this is not one). "
-                              "Is it truncated or of another type?")
-    try:
-        obj = torch.load(path, map_location="cpu", weights_only=True)
-    except pickle.UnpicklingError as err:
-        raise CheckpointError(f"{path} holds Python objects that a safe load (weights_only=True) refuses; "
-                              "it was not written by course_lib.") from err
-    except Exception as err:  # zip/EOF/pickle errors of many types: all mean "not a torch file"
-        raise CheckpointError(f"{path} is not a generator file: torch.load failed ({type(err).__name__}). "
-                              "Is it truncated (a Git LFS pointer?) or of another type?") from err
+    obj = read_torch_file(path, "checkpoint or generator file",
+                          missing_hint="`python -m course_lib train KIND --out DIR` writes DIR/checkpoint.pt, and the "
+                          "repository ships checkpoints/KIND.pt.")
     marker = obj.get("format") if isinstance(obj, dict) else None
     if marker == TRAINING_FORMAT:
         obj = load_checkpoint(path)

@@ -19,13 +19,10 @@ A task entry with ``step < fit["num_steps"]`` is unfinished (the run was interru
 from __future__ import annotations
 
 import dataclasses
-import pickle
-import zipfile
 from pathlib import Path
 
-import torch
-
 from .checkpoint import CheckpointError, atomic_save
+from .checkpoint import read_torch_file as read_safely
 from .editing import check_task
 from .models.unet import UNet, UNetConfig
 from .pix2pix import FitConfig
@@ -61,24 +58,9 @@ def save_unets(path, run: dict, entries: dict[str, dict], extra: dict | None = N
 
 
 def read_torch_file(path) -> object:
-    """``torch.load(path, weights_only=True)`` with a CheckpointError that says what kind of bad file it is."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"U-Net file {path} does not exist; `python -m course_lib train unet --task "
-                                "denoise --out DIR` writes DIR/checkpoint.pt.")
-    with open(path, "rb") as f:
-        if f.read(64).startswith(b"version https://git-lfs"):
-            raise CheckpointError(f"{path} is a Git LFS pointer, not the weights: run `git lfs pull` to fetch them.")
-    if not zipfile.is_zipfile(path):
-        raise CheckpointError(f"{path} is not a checkpoint (torch.save writes a zip archive; this is not one). "
-                              "Is it truncated or of another type?")
-    try:
-        return torch.load(path, map_location="cpu", weights_only=True)
-    except pickle.UnpicklingError as err:
-        raise CheckpointError(f"{path} holds Python objects that a safe load (weights_only=True) refuses, "
-                              "so it was not written by course_lib.") from err
-    except Exception as err:  # zip/EOF/pickle errors of many types: all mean "not a torch file"
-        raise CheckpointError(f"{path} is not a checkpoint: torch.load failed ({type(err).__name__}).") from err
+    """The safe load of ``course_lib.checkpoint.read_torch_file``, with the U-Net's hint for a missing file."""
+    return read_safely(path, "checkpoint", missing_hint="`python -m course_lib train unet --task denoise --out DIR` "
+                       "writes DIR/checkpoint.pt.")
 
 
 def is_unet_file(path) -> bool:

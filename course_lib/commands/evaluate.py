@@ -15,14 +15,11 @@ from __future__ import annotations
 import functools
 import json
 import math
-import pickle
 import sys
 import time
-import zipfile
 from pathlib import Path
 
-import torch
-
+from ..checkpoint import read_torch_file
 from ..cli import UserError
 from ..data import CLASS_NAMES
 from ..device import configure_cpu_threads, select_device
@@ -68,20 +65,7 @@ def checkpoint_kind(path: Path) -> str:
                         "DIR/checkpoint.pt, and pretrained files live in checkpoints/KIND.pt.")
     if path.is_dir():
         raise UserError(f"{path} is a folder; pass the file inside it, e.g. {path / 'checkpoint.pt'}.")
-    with open(path, "rb") as f:
-        head = f.read(64)
-    if head.startswith(b"version https://git-lfs"):
-        raise UserError(f"{path} is a Git LFS pointer, not the weights: run `git lfs pull` to fetch them.")
-    if not zipfile.is_zipfile(path):
-        raise UserError(f"{path} is not a model file: torch.save writes a zip archive and this is not one "
-                        "(truncated, or a file of another type?).")
-    try:
-        obj = torch.load(path, map_location="cpu", weights_only=True)
-    except pickle.UnpicklingError as err:
-        raise UserError(f"{path} holds Python objects that a safe load (weights_only=True) refuses; it was not "
-                        "written by course_lib.") from err
-    except Exception as err:  # zip/EOF/pickle errors of many types: all mean "not a readable torch file"
-        raise UserError(f"{path} is not a model file: torch.load failed ({type(err).__name__}).") from err
+    obj = read_torch_file(path, "model file")
     kind = obj.get("kind") if isinstance(obj, dict) else None
     if not isinstance(kind, str):
         raise UserError(f"{path} is a torch file but names no model kind; pass a checkpoint.pt written by "
