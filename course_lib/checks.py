@@ -112,3 +112,31 @@ def _safe(hint: Hint, got, expected, args) -> bool:
         return bool(hint.applies(got, expected, args))
     except Exception:  # a hint that cannot be evaluated on this input simply does not apply
         return False
+
+
+class LearnerError(Exception):
+    """A learner's function misbehaved in a way we can name; the message carries the hint."""
+
+
+def hint_on_error(learner_fn, explain: Callable[[tuple], str | None]):
+    """Wrap ``learner_fn`` so an exception it raises gets ``explain(args)`` appended as a hint.
+
+    ``check_function`` hints only wrong values; many mistakes (a wrong slice, a missing broadcast dimension)
+    raise instead. ``explain`` returns None when it has no hint for these arguments (the error then passes
+    through unchanged); NotImplementedError (the exercise left as it was) always passes through.
+    """
+    if not callable(learner_fn):
+        return learner_fn
+
+    def wrapped(*args):
+        try:
+            return learner_fn(*args)
+        except NotImplementedError:
+            raise
+        except Exception as err:
+            hint = explain(args)
+            if not hint:
+                raise
+            raise LearnerError(f"{type(err).__name__}: {err} Hint: {hint}") from err
+
+    return wrapped

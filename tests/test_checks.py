@@ -1,3 +1,4 @@
+import pytest
 import torch
 
 from course_lib.checks import CheckResult, Hint, check_function, compare
@@ -53,3 +54,22 @@ def test_compare_messages():
     assert "got 2" in compare(2.0, 1.0, 1e-5, 1e-5)
     assert "item 1" in compare((torch.zeros(1), torch.ones(1)), (torch.zeros(1), torch.zeros(1)), 1e-5, 1e-5)
     assert not CheckResult("x", False, "m")
+
+
+def test_hint_on_error_adds_a_hint_only_where_it_has_one():
+    from course_lib.checks import LearnerError, hint_on_error
+
+    def broken(x):
+        raise IndexError("index 3 is out of bounds")
+
+    def todo(x):
+        raise NotImplementedError
+
+    explained = hint_on_error(broken, lambda args: "slice with x[1:]" if args[0] > 0 else None)
+    with pytest.raises(LearnerError, match="IndexError: index 3 is out of bounds Hint: slice with x\\[1:\\]"):
+        explained(1)
+    with pytest.raises(IndexError):  # no hint for this input: the original error, unchanged
+        explained(0)
+    with pytest.raises(NotImplementedError):  # the exercise left as it was
+        hint_on_error(todo, lambda args: "never shown")(1)
+    assert hint_on_error(None, lambda args: "x") is None  # not a function: check_function reports it

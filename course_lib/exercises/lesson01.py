@@ -9,7 +9,7 @@ from __future__ import annotations
 import torch
 
 from .. import augment
-from ..checks import CheckResult, Hint, check_function
+from ..checks import CheckResult, Hint, LearnerError, check_function, hint_on_error  # noqa: F401
 from ..data import to_float
 
 
@@ -22,30 +22,6 @@ def _images(seed: int, n: int = 3, h: int = 8, w: int = 8) -> torch.Tensor:
     """Seeded float images (n, 1, h, w) in [-1, 1] with no -1 or 0 pixels (so every fill is visible)."""
     g = torch.Generator().manual_seed(seed)
     return torch.rand(n, 1, h, w, generator=g) * 0.9 + 0.05
-
-
-class LearnerError(Exception):
-    """A learner's function raised on an input where we know the likely cause; the message carries a hint."""
-
-
-def _hint_on_error(learner_fn, explain):
-    """Wrap ``learner_fn`` so an exception gets ``explain(args)`` appended (``check_function`` hints only
-    wrong values, and slicing mistakes usually raise a shape error instead)."""
-    if not callable(learner_fn):
-        return learner_fn
-
-    def wrapped(*args):
-        try:
-            return learner_fn(*args)
-        except NotImplementedError:
-            raise
-        except Exception as err:
-            hint = explain(args)
-            if not hint:
-                raise
-            raise LearnerError(f"{type(err).__name__}: {err} Hint: {hint}") from err
-
-    return wrapped
 
 
 def reference_to_signed(images: torch.Tensor) -> torch.Tensor:
@@ -96,7 +72,7 @@ def check_translate(learner_fn) -> CheckResult:
         Hint(lambda got, exp, args: _edge_shift(args) == BIG_SHIFT, BIG_SHIFT),
         Hint(lambda got, exp, args: _edge_shift(args) == ZERO_SHIFT, ZERO_SHIFT),
     )
-    learner_fn = _hint_on_error(learner_fn, _edge_shift)
+    learner_fn = hint_on_error(learner_fn, _edge_shift)
     return check_function("translate", learner_fn, reference_translate, cases, hints=hints)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import torch
 
-from ..checks import CheckResult, Hint, check_function
+from ..checks import CheckResult, Hint, LearnerError, check_function, hint_on_error  # noqa: F401
 
 
 def _same(got, tensor) -> bool:
@@ -52,26 +52,6 @@ def reference_conditional_norm(x_hat: torch.Tensor, gain: torch.Tensor, bias: to
     return x_hat * gain[labels][:, :, None, None] + bias[labels][:, :, None, None]
 
 
-class LearnerError(Exception):
-    """A learner's function raised where the likely cause is known; the message carries a hint."""
-
-
-def _explain_errors(learner_fn, hint: str):
-    """``learner_fn`` with ``hint`` added to the message of any error but NotImplementedError."""
-    if not callable(learner_fn):
-        return learner_fn
-
-    def wrapped(*args):
-        try:
-            return learner_fn(*args)
-        except NotImplementedError:
-            raise
-        except Exception as err:
-            raise LearnerError(f"{type(err).__name__}: {err} Hint: {hint}") from err
-
-    return wrapped
-
-
 BROADCAST = ("gain[labels] is (N, C) and x_hat is (N, C, H, W): add two trailing dimensions, "
              "gain[labels][:, :, None, None], so each channel's number covers its whole feature map.")
 
@@ -91,5 +71,5 @@ def check_conditional_norm(learner_fn) -> CheckResult:
         Hint(lambda got, exp, args: _same(got, args[0] * args[1][args[3]].mean() + args[2][args[3]].mean()),
              "Each channel has its own gain and bias: do not average them."),
     )
-    return check_function("conditional_norm", _explain_errors(learner_fn, BROADCAST), reference_conditional_norm,
-                          cases, hints=hints)
+    learner_fn = hint_on_error(learner_fn, lambda args: BROADCAST)
+    return check_function("conditional_norm", learner_fn, reference_conditional_norm, cases, hints=hints)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ..checks import CheckResult, Hint, check_function
+from ..checks import CheckResult, Hint, LearnerError, check_function
 from ..losses import gradient_penalty
 
 WEIGHT = 10.0
@@ -47,10 +47,6 @@ def make_critic(name: str, shape: tuple) -> nn.Module:
     """A fresh critic of the named kind for images of ``shape`` (N, C, H, W)."""
     numel = shape[1] * shape[2] * shape[3]
     return LinearCritic(numel) if name == "linear" else QuadraticCritic()
-
-
-class LearnerError(Exception):
-    """The learner's function misbehaved in a way we can name; the message carries the hint."""
 
 
 def penalty_and_grad(fn):
