@@ -60,12 +60,10 @@ def register(subparsers) -> None:
 
 def checkpoint_kind(path: Path) -> str:
     """The ``kind`` entry of a course_lib model file; UserError saying what the file is instead."""
-    if not path.exists():
-        raise UserError(f"checkpoint {path} does not exist; `python -m course_lib train dcgan --out DIR` writes "
-                        "DIR/checkpoint.pt, and pretrained files live in checkpoints/KIND.pt.")
     if path.is_dir():
         raise UserError(f"{path} is a folder; pass the file inside it, e.g. {path / 'checkpoint.pt'}.")
-    obj = read_torch_file(path, "model file")
+    obj = read_torch_file(path, "model file", missing_hint="`python -m course_lib train KIND --out DIR` writes "
+                          "DIR/checkpoint.pt, and the repository ships checkpoints/KIND.pt.")
     kind = obj.get("kind") if isinstance(obj, dict) else None
     if not isinstance(kind, str):
         raise UserError(f"{path} is a torch file but names no model kind; pass a checkpoint.pt written by "
