@@ -1,4 +1,4 @@
-"""Augmentation for GAN training: classic torchvision pipelines, DiffAugment, and a leak probe.
+"""Augmentation for GAN training: classic torchvision pipelines, DiffAugment, and pixel noise.
 
 Every image here is float (N, C, H, W) in [-1, 1] with background -1, so every fill is -1 (a fill of 0
 would paint mid-grey corners that no real product photo has). Every strength is 0 for the identity.
@@ -8,18 +8,18 @@ would paint mid-grey corners that no real product photo has). Every strength is 
   ``per_sample=True`` (default) we call the pipeline once per image so each image gets its own draw.
 - ``DiffAugment`` (Zhao et al. 2020): color, translation, cutout; differentiable, for real AND fake
   batches inside the discriminator step (and the generator step), seeded by its own ``torch.Generator``.
-- ``fit_probe``: a tiny CNN that measures whether a discriminator could tell two image sets apart.
+- ``add_noise``: Gaussian pixel noise with sigma on the [0, 1] scale (the editing lesson's ``denoise``
+  damage and the metrics' "real + noise" calibration point). ``metrics.leak_probe.fit_probe`` measures
+  whether augmentation leaks into what a discriminator learns.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import torch
-import torch.nn.functional as F
 from torchvision.transforms import v2
-from tqdm.auto import tqdm
 
 
 def translate(x: torch.Tensor, dx, dy, fill: float = -1.0) -> torch.Tensor:
@@ -50,6 +50,17 @@ def cutout(x: torch.Tensor, top, left, size: int, fill: float = -1.0) -> torch.T
     in_rows = (rows >= top) & (rows < top + size)  # (N, H)
     in_cols = (cols >= left) & (cols < left + size)  # (N, W)
     return x.masked_fill((in_rows[:, :, None] & in_cols[:, None, :])[:, None], fill)
+
+
+def add_noise(images: torch.Tensor, sigma: float = 0.1, seed: int | torch.Generator = 0) -> torch.Tensor:
+    """images (N, C, H, W) in [-1, 1] + N(0, sigma^2) noise with sigma on the [0, 1] scale, clamped to [-1, 1].
+
+    seed: an int, or a CPU ``torch.Generator`` to draw from; the noise is drawn on the CPU, so a seed gives
+    the same noise on every device.
+    """
+    generator = seed if isinstance(seed, torch.Generator) else torch.Generator().manual_seed(int(seed))
+    noise = torch.randn(images.shape, generator=generator).to(images.device, images.dtype)
+    return (images + 2 * sigma * noise).clamp(-1, 1)  # x2: [-1, 1] spans twice the [0, 1] scale
 
 
 def _check_range(name: str, value: float, low: float, high: float, closed: bool = True) -> None:
@@ -215,41 +226,5 @@ class DiffAugment:
         return f"DiffAugment(policy={','.join(self.ops)!r}, strength={self.strength})"
 
 
-def probe_network(image_size: int = 28) -> torch.nn.Sequential:
-    """A tiny discriminator-like CNN: (N, 1, S, S) in [-1, 1] -> logits (N,)."""
-    return torch.nn.Sequential(
-        torch.nn.Conv2d(1, 16, 3, 2, 1), torch.nn.LeakyReLU(0.2),  # S => S/2
-        torch.nn.Conv2d(16, 32, 3, 2, 1), torch.nn.LeakyReLU(0.2),  # S/2 => S/4
-        torch.nn.Flatten(), torch.nn.Linear(32 * ((image_size + 3) // 4) ** 2, 1), torch.nn.Flatten(0))
-
-
-def fit_probe(pos_train: torch.Tensor, neg_train: torch.Tensor, pos_test: torch.Tensor, neg_test: torch.Tensor,
-              augment: Callable | None = None, num_steps: int = 300, batch_size: int = 64,
-              seed: int = 0) -> tuple[float, float]:
-    """Train ``probe_network`` to label pos 1 and neg 0; returns (train accuracy, test accuracy).
-
-    All sets (N, 1, S, S) in [-1, 1]. ``augment`` (if given) is applied to both pos and neg batches, as
-    DiffAugment is in a D step; accuracies are measured on un-augmented images.
-    """
-    with torch.random.fork_rng(devices=[]):  # seeded weights without moving the caller's random stream
-        torch.manual_seed(seed)
-        net = probe_network(pos_train.shape[-1])
-    order = torch.Generator().manual_seed(seed)
-    opt = torch.optim.Adam(net.parameters(), lr=2e-3)
-    targets = torch.cat([torch.ones(batch_size), torch.zeros(batch_size)])
-    for _ in tqdm(range(num_steps), desc="probe", leave=False):
-        pos = pos_train[torch.randint(len(pos_train), (batch_size,), generator=order)]
-        neg = neg_train[torch.randint(len(neg_train), (batch_size,), generator=order)]
-        x = torch.cat([pos, neg]) if augment is None else torch.cat([augment(pos), augment(neg)])
-        loss = F.binary_cross_entropy_with_logits(net(x), targets)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
-    with torch.no_grad():
-        def accuracy(pos, neg):
-            return 0.5 * ((net(pos) > 0).float().mean() + (net(neg) <= 0).float().mean()).item()
-        return accuracy(pos_train, neg_train), accuracy(pos_test, neg_test)
-
-
-__all__ = ["translate", "cutout", "ClassicConfig", "classic_pipeline", "ClassicAugment", "DiffAugment",
-           "DIFF_OPS", "probe_network", "fit_probe"]
+__all__ = ["translate", "cutout", "add_noise", "ClassicConfig", "classic_pipeline", "ClassicAugment", "DiffAugment",
+           "DIFF_OPS"]

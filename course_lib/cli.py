@@ -1,7 +1,8 @@
 """Command line: ``python -m course_lib {data,train,sample,evaluate,bench} ...``.
 
 Each subcommand lives in ``course_lib/commands/<name>.py`` and exposes ``register(subparsers)``,
-which adds its parser and sets ``run=function(args) -> exit code``.
+which adds its parser and sets ``run=function(args) -> exit code``. This is the top layer: nothing in the
+library imports it.
 """
 
 from __future__ import annotations
@@ -12,11 +13,9 @@ import importlib.util
 import os
 import sys
 
+from .commands import UserError
+
 COMMANDS = ("data", "train", "sample", "evaluate", "bench")
-
-
-class UserError(Exception):
-    """A mistake in what the user asked for; the message says what was wrong and how to fix it."""
 
 
 def build_parser() -> argparse.ArgumentParser:

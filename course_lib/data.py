@@ -23,12 +23,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-CLASS_NAMES = (
-    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
-)
-CLASS_NAMES_ZH = ("T恤/上衣", "裤子", "套头衫", "连衣裙", "外套", "凉鞋", "衬衫", "运动鞋", "包", "短靴")
-NUM_CLASSES = len(CLASS_NAMES)
+from .categories import NUM_CLASSES
+from .serialization import cache_dir
+
 IMAGE_SIZES = (28, 32)
 DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
 FIX_HINT = (
@@ -95,8 +92,7 @@ class FashionMNIST:
 
 def user_cache_dir() -> Path:
     """The per-user cache folder for downloaded data."""
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "course_lib" / "fashion-mnist"
+    return cache_dir("fashion-mnist")
 
 
 def candidate_dirs(root: str | os.PathLike | None = None) -> list[tuple[str, Path]]:
@@ -222,3 +218,9 @@ def to_float(images: torch.Tensor, image_size: int = 28) -> torch.Tensor:
     if image_size == 32:
         x = torch.nn.functional.pad(x, (2, 2, 2, 2), value=-1.0)  # 28x28 => 32x32, black border
     return x
+
+
+def training_data(fast: bool, fast_images: int = 512) -> tuple[torch.Tensor, torch.Tensor]:
+    """Fashion-MNIST train split (images (N, 28, 28) uint8, labels (N,)); the first ``fast_images`` in fast mode."""
+    images, labels = load_fashion_mnist().split("train")
+    return (images[:fast_images], labels[:fast_images]) if fast else (images, labels)

@@ -1,6 +1,10 @@
-"""Pictures: image grids (torchvision's ``make_grid``) and small matplotlib helpers."""
+"""Pictures: image grids (torchvision's ``make_grid``), training curves, and a Figure as PNG bytes for widgets."""
 
 from __future__ import annotations
+
+import io
+import math
+from collections import deque
 
 import matplotlib.pyplot as plt
 import torch
@@ -34,3 +38,59 @@ def show_images(images: torch.Tensor, nrow: int = 8, title: str | None = None, a
 def save_grid(images: torch.Tensor, path, nrow: int = 8) -> None:
     """Write images (N, C, H, W) in [-1, 1] to ``path`` as one PNG grid."""
     save_image(to_unit(images), str(path), nrow=nrow, padding=2, pad_value=1.0)
+
+
+def png_of(fig, dpi: int = 100, tight: bool = False) -> bytes:
+    """The PNG bytes of a matplotlib Figure (for ``ipywidgets.Image(value=...)``); a pyplot figure is closed.
+
+    tight: crop to the drawn content (``bbox_inches="tight"``).
+    """
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, **({"bbox_inches": "tight"} if tight else {}))
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def smooth(values: list[float], window: int) -> list[float]:
+    """Trailing moving average (NaNs skipped), same length as ``values``."""
+    out, total, count, queue = [], 0.0, 0, deque()
+    for v in values:
+        queue.append(v)
+        if math.isfinite(v):
+            total, count = total + v, count + 1
+        if len(queue) > window:
+            old = queue.popleft()
+            if math.isfinite(old):
+                total, count = total - old, count - 1
+        out.append(total / count if count else math.nan)
+    return out
+
+
+PANELS = (("losses", ("d_loss", "g_loss")), ("D outputs", ("d_real", "d_fake")),
+          ("gradient norms", ("d_grad_norm", "g_grad_norm")))
+
+
+def plot_history(history, panels=PANELS, window: int | None = None, axes=None):
+    """One panel per group of columns of a ``History``: raw values faint, a moving average on top.
+
+    Returns the Figure.
+    """
+    history.flush()
+    panels = [(title, [k for k in keys if k in history.values]) for title, keys in panels]
+    panels = [(title, keys) for title, keys in panels if keys]
+    if axes is None:
+        _, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.2), squeeze=False)
+        axes = axes[0]
+    window = window or max(1, len(history.steps) // 50)
+    for ax, (title, keys) in zip(axes, panels):
+        for key in keys:
+            line, = ax.plot(history.steps, history[key], alpha=0.25, linewidth=0.7)
+            ax.plot(history.steps, smooth(history[key], window), color=line.get_color(), label=key)
+        if title == "gradient norms":
+            ax.set_yscale("log")
+        ax.set_title(title)
+        ax.set_xlabel("generator step")
+        ax.legend(fontsize="small")
+    fig = axes[0].figure
+    fig.tight_layout()
+    return fig

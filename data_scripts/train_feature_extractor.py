@@ -27,15 +27,11 @@ from tqdm.auto import tqdm
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from course_lib.batches import BatchSource  # noqa: E402
-from course_lib.data import load_fashion_mnist, to_float  # noqa: E402
-from course_lib.metrics.gan_train import accuracy  # noqa: E402
-from course_lib.models.classifier import (  # noqa: E402
-    WEIGHTS_PATH,
-    ClassifierConfig,
-    FashionClassifier,
-    file_sha256,
-)
+from course_lib.batches import BatchSource
+from course_lib.data import load_fashion_mnist, to_float
+from course_lib.metrics.gan_train import accuracy
+from course_lib.models.classifier import WEIGHTS_PATH, ClassifierConfig, FashionClassifier
+from course_lib.serialization import file_sha256
 
 
 def train_step(model: FashionClassifier, opt: torch.optim.Optimizer, real: torch.Tensor,

@@ -5,10 +5,10 @@ For each kind and seed this runs exactly
     python -m course_lib train KIND --epochs EPOCHS --seed SEED --out RUNS/KIND_eEPOCHS_sSEED
 
 (skipped when that folder already holds a finished checkpoint, resumed when it holds an unfinished one),
-scores the EMA generator with ``course_lib.metrics.evaluate`` at n samples against the test split,
+scores the EMA generator with ``course_lib.metrics.evaluation`` at n samples against the test split,
 writes RUNS/KIND_eEPOCHS_sSEED/metrics.json, prints a markdown table of mean ± std over the seeds (the
 model card's numbers, docs/models.md) and exports the first seed's EMA generator to
-checkpoints/KIND.pt (``course_lib.pretrained.export_checkpoint``).
+checkpoints/KIND.pt (``course_lib.gan.zoo.export_checkpoint``).
 
     OMP_NUM_THREADS=1 python data_scripts/train_pretrained.py --kinds dcgan cgan wgan-gp --epochs 8 --seeds 0 1 2
 """
@@ -51,13 +51,13 @@ def train(kind: str, epochs: float, seed: int, out: Path) -> float | None:
 
 def score(ckpt: Path, n: int) -> dict:
     """metrics.evaluate on the EMA generator of a checkpoint: a JSON-able dict of the scalar metrics."""
-    from course_lib.metrics import evaluate
+    from course_lib.gan.checkpoint import read_generator
+    from course_lib.gan.sampling import sample
+    from course_lib.metrics import evaluate_generator
     from course_lib.models import get_model_kind
-    from course_lib.pretrained import read_generator
-    from course_lib.sampling import sample
 
     generator, obj = read_generator(ckpt)
-    result = evaluate(functools.partial(sample, generator), n=n, seed=0,
+    result = evaluate_generator(functools.partial(sample, generator), n=n, seed=0,
                       conditional=get_model_kind(obj["kind"]).conditional, progress=False)
     return {"kind": obj["kind"], "step": int(obj["step"]), "n": n, "seconds": result.seconds,
             **{k: getattr(result, k) for k in COLUMNS}}
@@ -90,7 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--export", type=Path, default=ROOT / "checkpoints", help="where KIND.pt goes")
     args = parser.parse_args(argv)
 
-    from course_lib.pretrained import export_checkpoint, pretrained_path
+    from course_lib.gan.checkpoint import export_checkpoint
+    from course_lib.gan.zoo import pretrained_path
 
     rows: dict[str, list[dict]] = {}
     for kind in args.kinds:

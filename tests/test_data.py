@@ -6,14 +6,8 @@ import torch
 from idx_files import STEMS, write_tiny_dataset
 
 from course_lib import data
-from course_lib.data import (
-    CLASS_NAMES,
-    CLASS_NAMES_ZH,
-    DataCorruptError,
-    DataNotFoundError,
-    load_fashion_mnist,
-    to_float,
-)
+from course_lib.categories import CLASS_NAMES, CLASS_NAMES_ZH
+from course_lib.data import DataCorruptError, DataNotFoundError, load_fashion_mnist, to_float
 
 
 @pytest.fixture

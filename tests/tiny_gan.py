@@ -5,8 +5,8 @@ from __future__ import annotations
 import torch
 
 from course_lib.batches import BatchSource
+from course_lib.gan.trainer import TrainConfig, Trainer
 from course_lib.models.dcgan import DCGANConfig, build_dcgan
-from course_lib.train import TrainConfig, Trainer
 
 MODEL_CFG = DCGANConfig(latent_dim=4, width=4)
 TRAIN_CFG = TrainConfig(batch_size=8, lr_g=1e-3, lr_d=1e-3, seed=3)

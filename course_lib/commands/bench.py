@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 
-from ..device import configure_cpu_threads
+from ..runtime import configure_cpu_threads
 
 
 def register(subparsers) -> None:
@@ -27,8 +27,8 @@ def register(subparsers) -> None:
 def run(args) -> int:
     import dataclasses
 
-    from ..bench import QUICK, BenchConfig, run_bench
-    from ..cli import UserError
+    from ..gan.bench import QUICK, BenchConfig, run_bench
+    from . import UserError
 
     cfg = QUICK if args.quick else BenchConfig()
     if args.budget is not None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import torch
 
 from .. import data as data_module
-from ..data import CLASS_NAMES, CLASS_NAMES_ZH, load_fashion_mnist
+from ..categories import CLASS_NAMES, CLASS_NAMES_ZH
+from ..data import load_fashion_mnist
 
 
 def register(subparsers) -> None:

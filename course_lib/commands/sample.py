@@ -6,14 +6,12 @@ from pathlib import Path
 
 import torch
 
-from ..checkpoint import load_generator
-from ..cli import UserError
-from ..data import CLASS_NAMES
-from ..describe import category_index
-from ..device import select_device
+from ..categories import CLASS_NAMES, category_index
+from ..gan.checkpoint import read_generator
+from ..gan.sampling import sample
 from ..plots import save_grid
-from ..pretrained import read_generator
-from ..sampling import sample
+from ..runtime import select_device
+from . import UserError
 
 
 def register(subparsers) -> None:
@@ -47,10 +45,7 @@ def load(path, use_ema: bool, device) -> tuple[torch.nn.Module, str, int]:
 
     Slim files hold only the EMA weights, so ``use_ema=False`` needs a training checkpoint.
     """
-    if not use_ema:
-        generator, ckpt = load_generator(path, use_ema=False, device=device)
-        return generator, ckpt["kind"], int(ckpt["step"])
-    generator, obj = read_generator(path, device)
+    generator, obj = read_generator(path, device, use_ema=use_ema)
     step = obj["step"] if "step" in obj else obj.get("extra", {}).get("step", -1)
     return generator, obj["kind"], int(step)
 

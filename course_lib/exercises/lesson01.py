@@ -9,8 +9,8 @@ from __future__ import annotations
 import torch
 
 from .. import augment
-from ..checks import CheckResult, Hint, LearnerError, check_function, hint_on_error  # noqa: F401
 from ..data import to_float
+from .checks import CheckResult, Hint, check_function, hint_on_error
 
 
 def _same(got, tensor) -> bool:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from ..checks import CheckResult, Hint, check_function
-from ..losses import minimax_d_loss, non_saturating_g_loss
+from ..gan.losses import minimax_d_loss, non_saturating_g_loss
 from ..models.dcgan import DCGANConfig, build_dcgan
+from .checks import CheckResult, Hint, check_function
 
 TINY = DCGANConfig(image_size=28, latent_dim=8, width=4)
 PARTS = ("the returned loss", "the discriminator's weights after the step", "the gradient that reached G")

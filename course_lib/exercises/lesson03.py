@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import torch
 
-from ..checks import CheckResult, Hint, LearnerError, check_function, hint_on_error  # noqa: F401
+from .checks import CheckResult, Hint, check_function, hint_on_error
 
 
 def _same(got, tensor) -> bool:

@@ -2,7 +2,7 @@
 
 ``check_gradient_penalty(fn)`` calls the learner's ``fn(critic, real, fake, eps)`` (default weight 10) on
 two analytic critics and compares the penalty and its gradient with respect to the critic's weights
-against ``course_lib.losses.gradient_penalty``:
+against ``course_lib.gan.losses.gradient_penalty``:
 
 - ``LinearCritic``: C(x) = w . x + b, so grad_x C = w everywhere and the penalty is 10 (||w|| - 1)^2;
 - ``QuadraticCritic``: C(x) = a/2 ||x||^2 per image, so grad_x C = a x: every sample has its own norm.
@@ -13,8 +13,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ..checks import CheckResult, Hint, LearnerError, check_function
-from ..losses import gradient_penalty
+from ..gan.losses import gradient_penalty
+from .checks import CheckResult, Hint, LearnerError, check_function
 
 WEIGHT = 10.0
 

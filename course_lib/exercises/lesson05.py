@@ -5,7 +5,7 @@
   (the skip connection) on the channel axis, and mix them with ``decode``. It is compared with
   ``decode(torch.cat([up(feat), skip], dim=1))`` using the real layers of a small seeded ``UNet``.
 - ``check_psnr(fn)``: ``fn(x, y)`` for images (N, C, H, W) on the [0, 1] scale returns one PSNR per image,
-  (N,) in dB, compared with ``course_lib.image_metrics.psnr``.
+  (N,) in dB, compared with ``course_lib.editing.scores.psnr``.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import math
 
 import torch
 
-from ..checks import CheckResult, Hint, check_function
-from ..image_metrics import psnr
+from ..editing.scores import psnr
 from ..models.unet import UNet, UNetConfig
+from .checks import CheckResult, Hint, check_function
 
 
 def decoder_step(feat: torch.Tensor, skip: torch.Tensor, up, decode) -> torch.Tensor:

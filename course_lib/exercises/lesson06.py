@@ -16,7 +16,7 @@ import torch
 from torch_fidelity.metric_fid import KEY_METRIC_FID, fid_features_to_statistics, fid_statistics_to_metric
 from torch_fidelity.metric_kid import kernel_mmd, mmd2
 
-from ..checks import CheckResult, Hint, check_function
+from .checks import CheckResult, Hint, check_function
 
 
 def reference_fid(features_1: torch.Tensor, features_2: torch.Tensor) -> float:

@@ -1,19 +1,20 @@
 """Metrics for generated Fashion-MNIST images: FID, KID, IS, precision/recall, per-class FID, GAN-test/train.
 
-``evaluate(images_or_sample_fn)`` runs everything against the real test split with the course's frozen
+``evaluate_generator(images_or_sample_fn)`` runs everything against the real test split with the course's frozen
 classifier as feature extractor (torch-fidelity does the math); ``calibration_points()`` gives the numbers
 of known references; ``frechet_distance`` / ``fid_from_features`` are the FID math by hand (scipy).
 One concern per file: frechet (math), prc (precision/recall), features (extraction and cache), samples
-(sampling), per_class, gan_train, inception, result (the returned dataclass), evaluate, calibration.
+(sampling), per_class, gan_train, inception, result (the returned dataclass), evaluation, calibration,
+fidelity (the torch-fidelity extractor), images (the input check), leak_probe (lesson 01).
 """
 
-from .calibration import add_noise, blur, calibration_points
-from .evaluate import evaluate
+from .calibration import blur, calibration_points
+from .evaluation import evaluate_generator
 from .frechet import feature_statistics, fid_from_features, frechet_distance
 from .gan_train import gan_test_accuracy, gan_train_accuracy
 from .prc import knn_radii, precision_recall
 from .result import Evaluation
 
-__all__ = ["Evaluation", "add_noise", "blur", "calibration_points", "evaluate", "feature_statistics",
+__all__ = ["Evaluation", "blur", "calibration_points", "evaluate_generator", "feature_statistics",
            "fid_from_features", "frechet_distance", "gan_test_accuracy", "gan_train_accuracy", "knn_radii",
            "precision_recall"]

@@ -10,19 +10,12 @@ from __future__ import annotations
 import torch
 from torchvision.transforms.functional import gaussian_blur
 
-from ..data import CLASS_NAMES, to_float
-from .evaluate import evaluate
+from ..augment import add_noise
+from ..categories import CLASS_NAMES
+from ..data import to_float
+from .evaluation import evaluate_generator
 from .features import dataset
 from .result import Evaluation
-
-
-def add_noise(images: torch.Tensor, sigma: float = 0.1, seed: int = 0) -> torch.Tensor:
-    """Gaussian noise of std ``sigma`` on the [0, 1] scale (2 * sigma on [-1, 1]), clipped to [-1, 1].
-
-    images: (N, 1, H, W) in [-1, 1] -> same shape, in [-1, 1].
-    """
-    noise = torch.randn(images.shape, generator=torch.Generator().manual_seed(seed))
-    return (images + 2.0 * sigma * noise).clamp_(-1.0, 1.0)
 
 
 def blur(images: torch.Tensor) -> torch.Tensor:
@@ -35,7 +28,7 @@ def calibration_points(n: int = 10_000, seed: int = 0, noise_sigma: float = 0.1,
     """``{name: Evaluation}`` for the real floor, real + noise, real + blur and a single class.
 
     n: images per point (the single class has at most 6000: all its train images).
-    evaluate_kwargs: passed to ``evaluate`` (batch_size, device, cache_dir, progress, ...).
+    evaluate_kwargs: passed to ``evaluate_generator`` (batch_size, device, cache_dir, progress, ...).
     """
     data = dataset()
     index = torch.randperm(data.train_images.shape[0], generator=torch.Generator().manual_seed(seed))[:n]
@@ -47,4 +40,4 @@ def calibration_points(n: int = 10_000, seed: int = 0, noise_sigma: float = 0.1,
         "real + 3x3 blur": blur(real),
         f"one class only ({CLASS_NAMES[single_class]})": one_class,
     }
-    return {name: evaluate(images, seed=seed, **evaluate_kwargs) for name, images in sets.items()}
+    return {name: evaluate_generator(images, seed=seed, **evaluate_kwargs) for name, images in sets.items()}

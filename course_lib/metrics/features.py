@@ -7,7 +7,6 @@ does not hold what it should is recomputed, never trusted.
 
 from __future__ import annotations
 
-import os
 import pickle
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,7 +16,8 @@ import torch
 from tqdm.auto import tqdm
 
 from ..data import FashionMNIST, load_fashion_mnist, to_float
-from ..fidelity import EXTRACTOR_NAME, FEATURES, FashionFeatureExtractor
+from ..serialization import atomic_save, cache_dir
+from .fidelity import EXTRACTOR_NAME, FEATURES, FashionFeatureExtractor
 from .prc import knn_radii
 
 
@@ -61,8 +61,7 @@ def extract(images: torch.Tensor, extractor: FashionFeatureExtractor, batch_size
 
 def default_cache_dir() -> Path:
     """``$XDG_CACHE_HOME/course_lib/features`` (``~/.cache/...`` when unset)."""
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "course_lib" / "features"
+    return cache_dir("features")
 
 
 def read_cache(path: Path, count: int) -> RealFeatures | None:
@@ -80,10 +79,7 @@ def read_cache(path: Path, count: int) -> RealFeatures | None:
 
 def write_cache(path: Path, real: RealFeatures) -> None:
     """Save atomically (write a temporary file, then rename), so readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    torch.save({"features": real.features, "logits": real.logits, "labels": real.labels}, tmp)
-    os.replace(tmp, path)
+    atomic_save({"features": real.features, "logits": real.logits, "labels": real.labels}, path)
 
 
 def real_features(extractor: FashionFeatureExtractor, split: str = "test", batch_size: int = 500,

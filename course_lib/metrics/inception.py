@@ -16,7 +16,7 @@ import torch
 from torch_fidelity.feature_extractor_inceptionv3 import URL_INCEPTION_V3
 from torch_fidelity.metric_fid import KEY_METRIC_FID
 
-from ..fidelity import calculate_metrics
+from .fidelity import calculate_metrics
 
 
 def to_uint8_rgb(images: torch.Tensor) -> torch.Tensor:
@@ -40,7 +40,7 @@ def inception_fid(generated: torch.Tensor, real: torch.Tensor, weights_path, rea
     """Inception FID of generated vs real, both (N, 1, 28, 28) in [-1, 1].
 
     real_cache_name: name for torch-fidelity's disk cache of the real features (the weights' sha256 is
-    appended by ``course_lib.fidelity.calculate_metrics``); None disables caching.
+    appended by ``course_lib.metrics.fidelity.calculate_metrics``); None disables caching.
     """
     path = check_weights_path(weights_path)
     kwargs = {"cache": real_cache_name is not None, "batch_size": batch_size}

@@ -12,15 +12,9 @@ from __future__ import annotations
 import math
 
 import torch
-from torch_fidelity.metric_fid import KEY_METRIC_FID, fid_features_to_statistics, fid_statistics_to_metric
 
-from ..data import NUM_CLASSES
-
-
-def fid_torch_fidelity(features1: torch.Tensor, features2: torch.Tensor) -> float:
-    """FID between (N1, D) and (N2, D) features with torch-fidelity's statistics and formula."""
-    stats1, stats2 = fid_features_to_statistics(features1.cpu()), fid_features_to_statistics(features2.cpu())
-    return fid_statistics_to_metric(stats1, stats2, verbose=False)[KEY_METRIC_FID]
+from ..categories import NUM_CLASSES
+from .frechet import fid_torch_fidelity
 
 
 def per_class_fid(features: torch.Tensor, groups: torch.Tensor, real_features: torch.Tensor,

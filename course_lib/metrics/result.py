@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from ..data import CLASS_NAMES
+from ..categories import CLASS_NAMES
 
 
 @dataclass(frozen=True)

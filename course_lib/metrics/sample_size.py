@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import torch
 from torch_fidelity.metric_kid import KEY_METRIC_KID_MEAN, kid_features_to_metric
 
-from .per_class import fid_torch_fidelity
+from .frechet import fid_torch_fidelity
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,14 @@ from collections.abc import Callable
 import torch
 from tqdm.auto import tqdm
 
-from ..data import NUM_CLASSES
-from ..models.classifier import prepare_images
+from ..categories import NUM_CLASSES
+from .images import prepare_images
 
 
 def takes_labels(sample_fn: Callable) -> bool:
     """True when ``sample_fn`` *requires* labels: a ``labels`` parameter or a third positional one, no default.
 
-    An optional ``labels=None`` (``functools.partial(course_lib.sampling.sample, generator)``) does not
+    An optional ``labels=None`` (``functools.partial(course_lib.gan.sampling.sample, generator)``) does not
     count: such a sampler works without labels, so pass ``conditional=True`` to evaluate it per label.
     """
     try:

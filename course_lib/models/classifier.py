@@ -7,12 +7,13 @@ every load, so a damaged or swapped file fails loudly instead of silently changi
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 from torch import nn
+
+from ..serialization import file_sha256
 
 WEIGHTS_PATH = Path(__file__).resolve().parents[1] / "assets" / "fashion_classifier.pt"
 WEIGHTS_SHA256 = "0ca7ee0f687058861ee46c459c7211fcf308001832942520dffb900a5dc82746"
@@ -70,42 +71,6 @@ class FashionClassifier(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """x: (N, 1, 28, 28) in [-1, 1] -> logits (N, num_classes)."""
         return self.forward_features(x)[1]
-
-
-def prepare_images(images: torch.Tensor, name: str = "images", tolerance: float = 1e-3) -> torch.Tensor:
-    """Check images and center-crop 32x32 to 28x28: (N, 1, 28|32, 28|32) float in [-1, 1] -> (N, 1, 28, 28).
-
-    Raises ValueError naming the problem (dtype, shape, NaN, range) and the fix.
-    """
-    if not isinstance(images, torch.Tensor):
-        raise ValueError(f"{name} must be a torch.Tensor (N, 1, 28, 28) in [-1, 1], got {type(images).__name__}.")
-    if not images.is_floating_point():
-        raise ValueError(f"{name} has dtype {images.dtype}; expected float in [-1, 1]. For uint8 images in "
-                         "[0, 255] use course_lib.data.to_float(images) (or images.float() / 127.5 - 1).")
-    if images.dim() != 4 or images.shape[1] != 1 or tuple(images.shape[2:]) not in ((28, 28), (32, 32)):
-        raise ValueError(f"{name} has shape {tuple(images.shape)}; expected (N, 1, 28, 28) or (N, 1, 32, 32) "
-                         "(one grey channel; add it with images.unsqueeze(1), keep RGB out of it).")
-    if images.shape[0] == 0:
-        raise ValueError(f"{name} is empty (0 images).")
-    if not torch.isfinite(images).all():
-        raise ValueError(f"{name} contains NaN or inf: the generator diverged or a division went wrong.")
-    low, high = images.min().item(), images.max().item()
-    if low < -1 - tolerance or high > 1 + tolerance:
-        scale = " They look like [0, 255]: divide by 127.5 and subtract 1." if high > 2 else ""
-        raise ValueError(f"{name} values lie in [{low:.4g}, {high:.4g}]; expected [-1, 1] (tanh output, or "
-                         f"course_lib.data.to_float).{scale}")
-    if images.shape[-1] == 32:
-        images = images[..., 2:30, 2:30]  # undo the 2-px padding of to_float(..., image_size=32)
-    return images.float()
-
-
-def file_sha256(path: str | Path) -> str:
-    """sha256 hex digest of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 class WeightsChecksumError(ValueError):

@@ -16,7 +16,7 @@ images): residual helps deblur (28.60 vs 27.76 dB) and enhance (34.10 vs 32.66 d
 denoise (21.88 vs 23.34 dB) and inpaint (28.30 vs 29.13 dB). atanh is steep near -1, where half of
 Fashion-MNIST's pixels lie (50.2% of training pixels are 0): a noisy background pixel at -0.9 needs a
 correction of -2.3 and one clipped to -1 none, so the correction is a jagged function of the
-noise. Plain output is therefore the default; ``course_lib.pix2pix.unet_config`` picks per task.
+noise. Plain output is therefore the default; ``course_lib.editing.pix2pix.unet_config`` picks per task.
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ class UNet(nn.Module):
             got = None if cond is None else tuple(cond.shape)
             raise ValueError(f"this U-Net expects cond of shape (N, {cfg.cond_channels}, "
                              f"{x.shape[2]}, {x.shape[3]}) next to x, got {got}; build it with "
-                             "course_lib.pix2pix.conditioning(mask, task, cfg.cond_channels, x).")
+                             "course_lib.editing.pix2pix.conditioning(mask, task, cfg.cond_channels, x).")
         if not cfg.cond_channels and cond is not None:
             raise ValueError("this U-Net was built with cond_channels=0 and takes no cond; pass None or "
                              "build it with UNetConfig(cond_channels=...).")

@@ -7,15 +7,14 @@ the picture is a PNG in an ``ipywidgets.Image``.
 
 from __future__ import annotations
 
-import io
-
 import ipywidgets as widgets
 import torch
 from matplotlib.figure import Figure
 
 from ..augment import ClassicAugment, ClassicConfig, DiffAugment
-from ..data import CLASS_NAMES, CLASS_NAMES_ZH, NUM_CLASSES, to_float
-from ..plots import show_images
+from ..categories import CLASS_NAMES, CLASS_NAMES_ZH, NUM_CLASSES
+from ..data import to_float
+from ..plots import png_of, show_images
 
 # (name, label, max, step): slider ranges match the validated ranges of ClassicConfig / DiffAugment
 CLASSIC_SLIDERS = (("flip", "flip prob.", 1.0, 0.05), ("rotate", "rotate (deg)", 45.0, 1.0),
@@ -82,9 +81,7 @@ class AugmentationExplorer(widgets.VBox):
         axes = fig.subplots(2, 1)
         show_images(self.before, nrow=self.per_class, title="before", ax=axes[0])
         show_images(self.after, nrow=self.per_class, title="after", ax=axes[1])
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
-        self.picture.value = buffer.getvalue()
+        self.picture.value = png_of(fig, dpi=100, tight=True)
 
 
 def augmentation_explorer(images: torch.Tensor, labels: torch.Tensor, per_class: int = 8, seed: int = 0,

@@ -1,7 +1,7 @@
 """An ipywidgets panel for a conditional generator: pick a category (English · 中文) or type a description,
 move the seed and a few latent coordinates, see the products.
 
-The description box uses ``course_lib.describe.match_description``: plain keyword matching, and the panel
+The description box uses ``course_lib.categories.match_description``: plain keyword matching, and the panel
 says so next to every answer. The generator is any object with ``latent_dim`` and ``num_classes`` called
 as ``generator(z, labels)`` (the one a lesson trained, or a pretrained one). Headless (nbval, tests): call
 ``update()`` once; the picture is a PNG in an ``ipywidgets.Image``.
@@ -9,16 +9,13 @@ as ``generator(z, labels)`` (the one a lesson trained, or a pretrained one). Hea
 
 from __future__ import annotations
 
-import io
-
 import ipywidgets as widgets
 import torch
 from matplotlib.figure import Figure
 
-from ..data import CLASS_NAMES, CLASS_NAMES_ZH, NUM_CLASSES
-from ..describe import match_description
-from ..plots import show_images
-from ..sampling import latent_noise, sample
+from ..categories import CLASS_NAMES, CLASS_NAMES_ZH, NUM_CLASSES, match_description
+from ..gan.sampling import latent_noise, sample
+from ..plots import png_of, show_images
 
 
 class CategoryExplorer(widgets.VBox):
@@ -83,9 +80,7 @@ class CategoryExplorer(widgets.VBox):
         fig = Figure(figsize=(0.9 * self.n, 1.3))  # not pyplot: no figure left open per slider move
         show_images(self.images, nrow=self.n, title=f"{k} {CLASS_NAMES[k]}, seed {self.seed.value}",
                     ax=fig.subplots())
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
-        self.picture.value = buffer.getvalue()
+        self.picture.value = png_of(fig, dpi=100, tight=True)
 
 
 def category_explorer(generator, n: int = 8, seed: int = 0, num_latent_sliders: int = 3, category: int = 0,

@@ -7,13 +7,12 @@ Each setting is fitted once (a second or two on a CPU) and cached. Headless (nbv
 
 from __future__ import annotations
 
-import io
-
 import ipywidgets as widgets
 import torch
 from matplotlib.figure import Figure
 
-from ..toy_problems import ToyCritic, critic_field, fit_critic, input_gradient_norms, interpolates
+from ..gan.toy_problems import ToyCritic, critic_field, fit_critic, input_gradient_norms, interpolates
+from ..plots import png_of
 
 MODES = ("gradient penalty", "weight clipping", "no constraint")
 
@@ -89,9 +88,7 @@ class CriticExplorer(widgets.VBox):
         weight, clip, steps = self.settings()
         fig.suptitle(f"{self.mode.value}: λ={weight:g}" + (f", c={clip:g}" if clip else "") + f", {steps} steps")
         fig.tight_layout()
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=80)
-        self.picture.value = buffer.getvalue()
+        self.picture.value = png_of(fig, dpi=80)
 
 
 def critic_explorer(real: torch.Tensor, fake: torch.Tensor, num_steps: int = 200, seed: int = 0, hidden: int = 64,

@@ -1,21 +1,19 @@
 """ipywidgets panels over a generator's latent space: interpolate between two seeds, browse seeds, vary one
 latent dimension. Each panel takes a generator object (pretrained or just trained) and draws with
-``course_lib.sampling.sample`` (eval mode, no gradients). Headless (nbval, tests) call ``update()`` once;
+``course_lib.gan.sampling.sample`` (eval mode, no gradients). Headless (nbval, tests) call ``update()`` once;
 the picture is a PNG in an ``ipywidgets.Image`` and the last images are kept in ``.images``.
 """
 
 from __future__ import annotations
 
-import io
-
 import ipywidgets as widgets
 import torch
 from matplotlib.figure import Figure
 
-from ..plots import show_images
-from ..sampling import latent_noise, sample
+from ..gan.sampling import latent_noise, sample
+from ..plots import png_of, show_images
 
-METHODS = ("slerp", "lerp")
+INTERPOLATIONS = ("slerp", "lerp")
 
 
 def lerp(z0: torch.Tensor, z1: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
@@ -43,8 +41,8 @@ def slerp(z0: torch.Tensor, z1: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
 
 def interpolation_path(latent_dim: int, seed_a: int, seed_b: int, steps: int, method: str = "slerp") -> torch.Tensor:
     """z (steps, latent_dim) from ``latent_noise(1, latent_dim, seed_a)`` to that of ``seed_b``."""
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}, got {method!r}.")
+    if method not in INTERPOLATIONS:
+        raise ValueError(f"method must be one of {INTERPOLATIONS}, got {method!r}.")
     if steps < 2:
         raise ValueError(f"an interpolation needs at least 2 steps, got {steps}.")
     z0, z1 = latent_noise(1, latent_dim, seed_a)[0], latent_noise(1, latent_dim, seed_b)[0]
@@ -94,20 +92,18 @@ class LatentPanel(widgets.VBox):
         rows = (z.shape[0] + self.nrow - 1) // self.nrow
         fig = Figure(figsize=(0.9 * self.nrow, 0.9 * rows + 0.4))  # not pyplot: no open figure per move
         show_images(self.images, nrow=self.nrow, title=self.title(), ax=fig.subplots())
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
-        self.picture.value = buffer.getvalue()
+        self.picture.value = png_of(fig, dpi=90, tight=True)
 
 
 class InterpolationExplorer(LatentPanel):
     """Images along the path between the z of two seeds; slerp or lerp."""
 
     def __init__(self, generator, seed_a: int = 0, seed_b: int = 1, steps: int = 10, method: str = "slerp"):
-        if method not in METHODS:
-            raise ValueError(f"method must be one of {METHODS}, got {method!r}.")
+        if method not in INTERPOLATIONS:
+            raise ValueError(f"method must be one of {INTERPOLATIONS}, got {method!r}.")
         self.seed_a = widgets.IntSlider(value=seed_a, min=0, max=999, description="seed A", continuous_update=False)
         self.seed_b = widgets.IntSlider(value=seed_b, min=0, max=999, description="seed B", continuous_update=False)
-        self.method = widgets.ToggleButtons(options=METHODS, value=method, description="path")
+        self.method = widgets.ToggleButtons(options=INTERPOLATIONS, value=method, description="path")
         self.steps = steps
         super().__init__(generator, [self.seed_a, self.seed_b, self.method], nrow=steps)
 

@@ -1,7 +1,7 @@
 """An ipywidgets panel: pick a model and a metric, see its value, what it measures and misses, where it lies
 among the calibration points and the other models, and the model's samples.
 
-It only displays numbers computed before (``course_lib.metrics.evaluate`` results), so every control
+It only displays numbers computed before (``course_lib.metrics.evaluation`` results), so every control
 change redraws instantly. Headless (nbval, tests): call ``update()`` once; the picture is a PNG in an
 ``ipywidgets.Image``.
 """
@@ -9,7 +9,6 @@ change redraws instantly. Headless (nbval, tests): call ``update()`` once; the p
 from __future__ import annotations
 
 import html
-import io
 import math
 from dataclasses import dataclass
 
@@ -17,9 +16,9 @@ import ipywidgets as widgets
 import torch
 from matplotlib.figure import Figure
 
-from ..data import CLASS_NAMES
-from ..metrics import Evaluation
-from ..plots import show_images
+from ..categories import CLASS_NAMES
+from ..metrics.result import Evaluation
+from ..plots import png_of, show_images
 
 
 @dataclass(frozen=True)
@@ -143,9 +142,7 @@ class MetricExplorer(widgets.VBox):
         images = self.samples[self.model.value]
         show_images(images[: 4 * self.nrow].float(), nrow=self.nrow, ax=ax1, title=f"samples of {self.model.value}")
         fig.tight_layout()
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=80)
-        self.picture.value = buffer.getvalue()
+        self.picture.value = png_of(fig, dpi=80)
 
 
 def metric_explorer(results: dict, samples: dict[str, torch.Tensor], calibration: dict, model: str | None = None,

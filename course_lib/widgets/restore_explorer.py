@@ -8,17 +8,17 @@ Headless (nbval, tests) call ``update()`` once; the picture is a PNG in an ``ipy
 
 from __future__ import annotations
 
-import io
-
 import ipywidgets as widgets
 import torch
 from matplotlib.figure import Figure
 
-from ..baselines import METHODS, baseline
-from ..data import CLASS_NAMES, to_float
-from ..editing import HOLE_FILL, check_task, degrade, rectangle_mask
-from ..image_metrics import restoration_scores
-from ..pix2pix import restore
+from ..categories import CLASS_NAMES
+from ..data import to_float
+from ..editing.baselines import METHODS, baseline
+from ..editing.degrade import HOLE_FILL, check_task, degrade, rectangle_mask
+from ..editing.restoring import restore
+from ..editing.scores import restoration_scores
+from ..plots import png_of
 
 
 class RestoreExplorer(widgets.VBox):
@@ -104,9 +104,7 @@ class RestoreExplorer(widgets.VBox):
         label = "" if self.labels is None else f": {CLASS_NAMES[int(self.labels[self.index.value])]}"
         fig.suptitle(f"{task}, photo {self.index.value}{label}", fontsize=10)
         fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.78, wspace=0.08)  # cheaper than tight_layout
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=90)
-        self.picture.value = buffer.getvalue()
+        self.picture.value = png_of(fig, dpi=90)
 
 
 def restore_explorer(models: dict, images: torch.Tensor, labels: torch.Tensor | None = None,

@@ -7,14 +7,12 @@ the frames differ only by what training changed. ``snapshot_slider(recorder)`` s
 
 from __future__ import annotations
 
-import io
-
 import ipywidgets as widgets
 import torch
 from matplotlib.figure import Figure
 
-from ..plots import show_images
-from ..sampling import latent_noise, sample
+from ..gan.sampling import latent_noise, sample
+from ..plots import png_of, show_images
 
 
 class SnapshotRecorder:
@@ -57,9 +55,7 @@ class SnapshotSlider(widgets.VBox):
         rows = (images.shape[0] + self.nrow - 1) // self.nrow
         fig = Figure(figsize=(0.9 * self.nrow, 0.9 * rows + 0.4))
         show_images(images, nrow=self.nrow, title=f"step {step} (epoch {epoch:.2f})", ax=fig.subplots())
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
-        self.picture.value = buffer.getvalue()
+        self.picture.value = png_of(fig, dpi=90, tight=True)
 
 
 def snapshot_slider(recorder: SnapshotRecorder, nrow: int = 8) -> SnapshotSlider:

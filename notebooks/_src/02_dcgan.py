@@ -39,18 +39,16 @@ import torch.nn.functional as F
 from IPython.display import display
 from scipy.spatial.distance import jensenshannon
 
-from course_lib import recipes
 from course_lib.data import load_fashion_mnist, to_float
-from course_lib.device import configure_cpu_threads, select_device
 from course_lib.exercises.lesson02 import check_d_step, check_non_saturating_loss
-from course_lib.fast import fast_mode, pick
-from course_lib.health import diversity_ratio
-from course_lib.history import plot_history
-from course_lib.losses import minimax_g_loss, non_saturating_g_loss
+from course_lib.gan import recipes
+from course_lib.gan.health import diversity_ratio
+from course_lib.gan.losses import minimax_g_loss, non_saturating_g_loss
+from course_lib.gan.sampling import latent_noise, sample
+from course_lib.gan.zoo import pretrained_or
 from course_lib.models.dcgan import Discriminator, Generator, build_dcgan
-from course_lib.plots import show_images
-from course_lib.pretrained import pretrained_or
-from course_lib.sampling import latent_noise, sample
+from course_lib.plots import plot_history, show_images
+from course_lib.runtime import configure_cpu_threads, fast_mode, pick, select_device
 from course_lib.widgets.latent_explorer import DimensionExplorer, InterpolationExplorer, SeedExplorer, lerp, slerp
 from course_lib.widgets.snapshots import SnapshotRecorder, snapshot_slider
 
@@ -219,7 +217,7 @@ def d_step(generator, discriminator, opt_d, real, z):
 check_d_step(d_step)
 
 # %% [markdown]
-# **Solution** (what `course_lib.steps.d_step` does, without the extras):
+# **Solution** (what `course_lib.gan.steps.d_step` does, without the extras):
 
 # %%
 def d_step(generator, discriminator, opt_d, real, z):
@@ -264,7 +262,7 @@ check_non_saturating_loss(non_saturating_loss)
 # %% [markdown]
 # ## 5. Training the default recipe
 #
-# `course_lib.recipes.RECIPES["dcgan"]` holds the settings chosen by measurement (see its comment);
+# `course_lib.gan.recipes.RECIPES["dcgan"]` holds the settings chosen by measurement (see its comment);
 # `make_trainer` seeds the models, puts the whole catalog on the device as uint8 and builds the
 # `Trainer`. A `SnapshotRecorder` callback draws the **same 32 z** through the EMA generator every
 # few steps, so the frames differ only by what training changed.
@@ -311,7 +309,7 @@ print(f"last {window} steps: d_loss {history.mean('d_loss', window):.3f} (soluti
 #   generator's signal is weak (section 9).
 # - **$L_G$ climbing steadily while $L_D \to 0$**: the same failure seen in the losses.
 # - **Spikes in gradient norms** that do not settle, or any NaN: lower the learning rates
-#   (`course_lib.health` stops the run on NaN and warns on the patterns above).
+#   (`course_lib.gan.health` stops the run on NaN and warns on the patterns above).
 #
 # ## 7. Samples across training
 #
@@ -388,7 +386,7 @@ sweep.update()
 # - **D lr ×10, minimax G loss**: the same, with the saturating generator loss of section 2.
 #
 # The numbers: $D$'s accuracy and mean outputs over the last steps, and the diversity ratio (mean
-# pairwise distance of 256 samples / that of 256 real images, `course_lib.health.diversity_ratio`:
+# pairwise distance of 256 samples / that of 256 real images, `course_lib.gan.health.diversity_ratio`:
 # about 1 when healthy, near 0 when every z gives nearly the same picture: mode collapse).
 
 # %%
@@ -428,7 +426,7 @@ plt.show()
 # - **Labels flipped** (fakes labelled real in the D step): the game is played backwards and samples
 #   never improve.
 # - **Sampling in train mode**: BatchNorm then normalises with the batch's own statistics, so an image
-#   depends on the others in its batch, and its running statistics drift. `course_lib.sampling.sample`
+#   depends on the others in its batch, and its running statistics drift. `course_lib.gan.sampling.sample`
 #   switches to eval mode and back.
 # - **Data not in $[-1, 1]$**: a tanh generator cannot reach images in $[0, 1]$ with a $-1$ background;
 #   $D$ wins at once by checking the range.

@@ -36,19 +36,17 @@ import matplotlib.pyplot as plt
 import torch
 from IPython.display import HTML, display
 
-from course_lib.data import CLASS_NAMES, CLASS_NAMES_ZH, NUM_CLASSES, load_fashion_mnist, to_float
-from course_lib.describe import KEYWORDS, match_description
-from course_lib.device import configure_cpu_threads, select_device
+from course_lib.categories import CLASS_NAMES, CLASS_NAMES_ZH, KEYWORDS, NUM_CLASSES, match_description
+from course_lib.data import load_fashion_mnist, to_float
 from course_lib.exercises.lesson03 import check_conditional_norm, check_projection
-from course_lib.fast import fast_mode, pick
-from course_lib.history import plot_history
+from course_lib.gan.recipes import RECIPES, make_trainer, steps_for_epochs
+from course_lib.gan.sampling import latent_noise, sample
+from course_lib.gan.zoo import pretrained_or
 from course_lib.metrics.gan_train import gan_test_accuracy
 from course_lib.models.cgan import ConditionalBatchNorm2d, ConditionEmbedding, ProjectionDiscriminator, condition_vector
 from course_lib.models.classifier import load_classifier
-from course_lib.plots import show_images
-from course_lib.pretrained import pretrained_or
-from course_lib.recipes import RECIPES, make_trainer, steps_for_epochs
-from course_lib.sampling import latent_noise, sample
+from course_lib.plots import plot_history, show_images
+from course_lib.runtime import configure_cpu_threads, fast_mode, pick, select_device
 from course_lib.widgets.category_explorer import category_explorer
 
 configure_cpu_threads()
@@ -69,7 +67,7 @@ print(f"fast mode: {fast_mode()}; train {tuple(images.shape)}, labels {tuple(lab
 #
 # At the optimum $p_G(x \mid y) = p_{\text{data}}(x \mid y)$ for every $y$: one generator, ten
 # distributions. The only change to the training step is that both networks get the labels
-# (`course_lib.steps` passes them through; the trainer draws fake labels uniformly).
+# (`course_lib.gan.steps` passes them through; the trainer draws fake labels uniformly).
 #
 # **Where the label enters D: the projection discriminator.** Write the optimal logit as a log density
 # ratio and split it with Bayes' rule (Miyato & Koyama 2018):
@@ -360,7 +358,7 @@ check_conditional_norm(conditional_norm)
 # - **Class imbalance in the fake labels.** Drawing fake labels from a skewed distribution makes D learn
 #   the label prior instead of the images; draw them like the data (uniform here).
 # - **BatchNorm in eval mode.** Sampling in train mode makes each image depend on the rest of the batch
-#   (and a batch of one category has different statistics from a mixed one). `course_lib.sampling.sample`
+#   (and a batch of one category has different statistics from a mixed one). `course_lib.gan.sampling.sample`
 #   switches to eval mode, so a product does not change with what else is in the batch.
 # - **Keyword matching is not understanding.** "not a dress" still gives a dress; "包括" (including) contains
 #   包 (bag); the first keyword wins. That is fine for a demo box, and the panel says so; a real shop

@@ -38,19 +38,13 @@ import matplotlib.pyplot as plt
 import torch
 from IPython.display import display
 
-from course_lib.data import to_float
-from course_lib.device import configure_cpu_threads
+from course_lib.data import to_float, training_data
 from course_lib.exercises.lesson04 import check_gradient_penalty
-from course_lib.fast import fast_mode, pick
-from course_lib.losses import clip_weights, gradient_penalty, wasserstein_d_loss
-from course_lib.models.dcgan import DCGANConfig, Discriminator
-from course_lib.models.wgan import Critic
-from course_lib.plots import show_images
-from course_lib.pretrained import pretrained_or
-from course_lib.recipes import RECIPES, make_trainer, training_data
-from course_lib.sampling import sample
-from course_lib.stability import compare, fid_of
-from course_lib.toy_problems import (
+from course_lib.gan.losses import clip_weights, gradient_penalty, wasserstein_d_loss
+from course_lib.gan.recipes import RECIPES, make_trainer
+from course_lib.gan.sampling import sample
+from course_lib.gan.stability import compare, fid_of
+from course_lib.gan.toy_problems import (
     ToyCritic,
     eight_gaussians,
     fit_critic,
@@ -61,6 +55,11 @@ from course_lib.toy_problems import (
     uniform_on_grid,
     wasserstein_1d,
 )
+from course_lib.gan.zoo import pretrained_or
+from course_lib.models.dcgan import DCGANConfig, Discriminator
+from course_lib.models.wgan import Critic
+from course_lib.plots import show_images
+from course_lib.runtime import configure_cpu_threads, fast_mode, pick
 from course_lib.widgets.critic_explorer import critic_explorer
 from course_lib.widgets.latent_explorer import InterpolationExplorer
 
@@ -336,7 +335,7 @@ plt.show()
 # recipe stood out (spreads of 4.9 and 4.3): WGAN-GP's stability does not buy speed. What it buys shows
 # where a DCGAN breaks (section 1: no overlap, no gradient; a discriminator that wins; mode collapse), and
 # in a loss that tracks progress. Try a longer budget, or a harder setting such as a higher learning rate:
-# `train_on_budget(kind, seed, budget, images, lr_g=..., lr_d=...)` from `course_lib.stability` trains one
+# `train_on_budget(kind, seed, budget, images, lr_g=..., lr_d=...)` from `course_lib.gan.stability` trains one
 # run with changed `TrainConfig` fields, and `fid_of(trainer.ema.module)` scores it.
 #
 # ## 7. Exercise: the gradient penalty

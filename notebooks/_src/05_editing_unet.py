@@ -43,21 +43,22 @@ import matplotlib.pyplot as plt
 import torch
 from IPython.display import display
 
-from course_lib.ambiguity import fit_prediction, loss_optima, plausible_answers, sharpness, with_fill
-from course_lib.baselines import baseline
 from course_lib.batches import BatchSource
-from course_lib.data import CLASS_NAMES, load_fashion_mnist, to_float
-from course_lib.device import configure_cpu_threads
-from course_lib.editing import HOLE_FILL, TASKS, degrade, physical_parameters, rectangle_mask
+from course_lib.categories import CLASS_NAMES
+from course_lib.data import load_fashion_mnist, to_float
+from course_lib.editing.ambiguity import fit_prediction, loss_optima, plausible_answers, sharpness, with_fill
+from course_lib.editing.baselines import baseline
+from course_lib.editing.checkpoint import shipped_unet_or
+from course_lib.editing.degrade import HOLE_FILL, TASKS, degrade, physical_parameters, rectangle_mask
+from course_lib.editing.evaluation import evaluate_models
+from course_lib.editing.pix2pix import FitConfig, fit_unet
+from course_lib.editing.restoring import restore, unet_config
+from course_lib.editing.scores import mean_psnr, psnr, restoration_scores
 from course_lib.exercises.lesson05 import check_psnr, check_skip_connection
-from course_lib.fast import fast_mode, pick
-from course_lib.image_metrics import mean_psnr, psnr, restoration_scores
 from course_lib.models.patchgan import PatchGAN, PatchGANConfig
 from course_lib.models.unet import UNet
-from course_lib.pix2pix import FitConfig, fit_unet, restore, unet_config
 from course_lib.plots import show_images
-from course_lib.unet_checkpoint import load_pretrained_unet, pretrained_unet_path
-from course_lib.unet_evaluation import evaluate_models, evaluate_unet, format_unet_report
+from course_lib.runtime import configure_cpu_threads, fast_mode, pick
 from course_lib.widgets.restore_explorer import restore_explorer
 
 configure_cpu_threads()
@@ -69,7 +70,7 @@ print(f"fast mode: {fast_mode()}; torch threads {torch.get_num_threads()}")
 # %% [markdown]
 # ## 1. Four ways a product photo goes wrong
 #
-# `course_lib.editing.degrade(clean, task, strength, seed)` damages a batch $(N, 1, 28, 28)$ in $[-1, 1]$.
+# `course_lib.editing.degrade.degrade(clean, task, strength, seed)` damages a batch $(N, 1, 28, 28)$ in $[-1, 1]$.
 # One number, the **strength** $s \in [0, 1]$, sets one physical parameter per task (on the $[0, 1]$ scale of
 # pixel values):
 #
@@ -205,7 +206,7 @@ for loss, target in (("l2", answers[0].mean(0, keepdim=True)), ("l1", answers[0]
 # %% [markdown]
 # Now with real networks: the same U-Net trained for the same steps on 12-16 px holes, once with L1 alone and
 # once with the PatchGAN term added ($L_G = \text{BCE}(D(x, G(x)), 1) + 100\,|G(x) - y|_1$, see
-# `course_lib.pix2pix`). Only the hole is taken from the network; the known pixels are kept.
+# `course_lib.editing.pix2pix`). Only the hole is taken from the network; the known pixels are kept.
 
 # %%
 width, batch_size = pick(16, 8), pick(64, 16)
@@ -239,7 +240,7 @@ print(f"{'truth':14s} sharpness in the hole {sharpness(to_float(test_images[:8])
 #
 # `fit_unet` draws a fresh strength $s \sim U[0, 1]$ and fresh damage for every batch, so one model handles
 # every strength. One model per task beat one task-conditioned model at the same compute (see the docstring
-# of `course_lib.pix2pix`). The learning rate is $10^{-3}$, falling linearly to 0 over the second half.
+# of `course_lib.editing.pix2pix`). The learning rate is $10^{-3}$, falling linearly to 0 over the second half.
 
 # %%
 def train_unet(task, num_steps, seed=0):
@@ -253,7 +254,7 @@ def train_unet(task, num_steps, seed=0):
 
 denoiser, history = train_unet("denoise", pick(1500, 20))
 plt.figure(figsize=(6, 2.5))
-plt.plot([r["l1"] for r in history], alpha=0.5)
+plt.plot(history.steps, history["l1"], alpha=0.5)
 plt.yscale("log")
 plt.xlabel("step")
 plt.title("denoise: L1 per step (the strength of each batch varies)")
@@ -284,16 +285,11 @@ for name, out in (("noisy input", noisy), ("U-Net (trained above)", restore(deno
 # measured wall time). When it is there the rest of the lesson uses it; otherwise each task trains here.
 
 # %%
-models, sources = {}, {}
+models = {}
 for task in TASKS:
-    shipped = load_pretrained_unet(task)
-    if shipped is not None:
-        models[task], sources[task] = shipped, f"shipped ({pretrained_unet_path()})"
-    elif task == "denoise":
-        models[task], sources[task] = denoiser, "trained above"
-    else:
-        models[task], sources[task] = train_unet(task, pick(600, 10))[0], f"trained here, {pick(600, 10)} steps"
-    print(f"{task:8s} {sources[task]}")
+    trained_here = (lambda: denoiser) if task == "denoise" else (lambda t=task: train_unet(t, pick(600, 10))[0])
+    models[task], source = shipped_unet_or(task, trained_here)
+    print(f"{task:8s} {source}")
 
 # %% [markdown]
 # ## 5. Before and after
@@ -317,13 +313,10 @@ explorer.update()
 
 # %%
 n_eval = pick(1000, 100)
-if pretrained_unet_path().is_file():
-    result = evaluate_unet(pretrained_unet_path(), n=n_eval)
-    print(format_unet_report(result))
-else:
-    result = evaluate_models(models, to_float(test_images[:n_eval]))
-    for t in result["targets"]:
-        print(f"{t['task']}: U-Net - {t['best_classical']} = {t['margin_db']:+.2f} dB (target +{t['target_db']:g})")
+result = evaluate_models(models, to_float(test_images[:n_eval]))
+for t in result["targets"]:
+    print(f"{t['task']}: U-Net - {t['best_classical']} = {t['margin_db']:+.2f} dB ± {t['sem_db']:.2f} "
+          f"(target +{t['target_db']:g})")
 
 # %%
 fig, axes = plt.subplots(1, len(TASKS), figsize=(14, 2.8))
@@ -341,7 +334,7 @@ plt.show()
 
 # %% [markdown]
 # Read the table per task. The classical methods were tuned at $s = 0.5$ on training photos
-# (`course_lib.baselines`), so they are at their best there; the U-Net saw every strength in training.
+# (`course_lib.editing.baselines`), so they are at their best there; the U-Net saw every strength in training.
 #
 # When this lesson was written, the shipped models (one per task, width 16, 3000 steps of 64) scored on the first
 # 1000 test photos (seed 0): denoising at $\sigma = 0.2$ 23.91 dB against 19.75 dB for non-local means
@@ -445,7 +438,7 @@ def psnr_exercise(x, y):
 check_psnr(psnr_exercise)
 
 # %% [markdown]
-# **Solution** (the library's `course_lib.image_metrics.psnr` also takes a `data_range` and works in float64):
+# **Solution** (the library's `course_lib.editing.scores.psnr` also takes a `data_range` and works in float64):
 
 # %%
 def psnr_exercise(x, y):

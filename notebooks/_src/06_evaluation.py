@@ -43,20 +43,22 @@ from matplotlib.patches import Circle
 from torch_fidelity.metric_fid import KEY_METRIC_FID, fid_features_to_statistics, fid_statistics_to_metric
 from torch_fidelity.metric_kid import KEY_METRIC_KID_MEAN, kid_features_to_metric
 
-from course_lib.data import CLASS_NAMES, CLASS_NAMES_ZH, to_float
-from course_lib.device import configure_cpu_threads
+from course_lib.categories import CLASS_NAMES, CLASS_NAMES_ZH
+from course_lib.data import to_float, training_data
 from course_lib.exercises.lesson06 import check_fid, check_kid_mmd
-from course_lib.fast import fast_mode, pick
-from course_lib.metrics import calibration_points, evaluate, fid_from_features, frechet_distance, precision_recall
+from course_lib.gan.recipes import RECIPES, make_trainer
+from course_lib.gan.sampling import latent_noise, sample
+from course_lib.gan.toy_problems import eight_gaussians, gaussian_blob
+from course_lib.gan.zoo import load_or_train
+from course_lib.metrics import evaluate_generator
+from course_lib.metrics.calibration import calibration_points
 from course_lib.metrics.features import dataset, extract, make_extractor, real_features
+from course_lib.metrics.frechet import fid_from_features, frechet_distance
 from course_lib.metrics.nearest import nearest_neighbours
-from course_lib.metrics.prc import knn_radii
+from course_lib.metrics.prc import knn_radii, precision_recall
 from course_lib.metrics.sample_size import metrics_vs_sample_size
-from course_lib.model_zoo import load_or_train
 from course_lib.plots import show_images
-from course_lib.recipes import RECIPES, make_trainer, training_data
-from course_lib.sampling import latent_noise, sample
-from course_lib.toy_problems import eight_gaussians, gaussian_blob
+from course_lib.runtime import configure_cpu_threads, fast_mode, pick
 from course_lib.widgets.metric_explorer import metric_explorer
 
 configure_cpu_threads()
@@ -82,7 +84,7 @@ print(f"fast mode: {fast_mode()}")
 # 92.8 % test accuracy, sha256-checked on load; docs/models.md has the recipe). Its 128 penultimate
 # activations are the features for FID, KID and precision/recall; its 10 logits feed the Inception Score and
 # GAN-test. The price: all numbers are on **this network's scale**. Compare them with each other and with
-# the calibration points of section 4, never with FIDs from papers (those use Inception; `evaluate` can add
+# the calibration points of section 4, never with FIDs from papers (those use Inception; `evaluate_generator` can add
 # one from a local Inception weights file, `inception_weights_path=`).
 
 # %%
@@ -152,7 +154,7 @@ print(" · ".join(f"{en} {zh}" for en, zh in zip(CLASS_NAMES, CLASS_NAMES_ZH)))
 # fresh small classifier on labelled samples only and tests it on real images (are they right *and* varied
 # enough to teach?). **Per-class FID** compares each category with its own real images.
 #
-# The FID in the library, by hand with scipy (`evaluate` gets the same number from torch-fidelity; the tests
+# The FID in the library, by hand with scipy (`evaluate_generator` gets the same number from torch-fidelity; the tests
 # check that they agree):
 
 # %%
@@ -216,7 +218,7 @@ for order, (a, b) in (("right order  precision_recall(fake, real)", (collapsed, 
 # ## 4. The shipped models side by side, with calibration points
 #
 # `load_or_train(kind)` loads the shipped generator `checkpoints/KIND.pt`; when a file is absent it trains
-# the recipe's short fast-mode run instead, and says so. `evaluate` draws `n_eval` samples and scores them
+# the recipe's short fast-mode run instead, and says so. `evaluate_generator` draws `n_eval` samples and scores them
 # against the 10,000 test images (a conditional generator gets balanced labels, GAN-test and GAN-train).
 
 # %%
@@ -225,7 +227,7 @@ generators = {}
 for kind in ("dcgan", "cgan", "wgan-gp"):
     generators[kind], note = load_or_train(kind)
     print(note)
-results = {kind: evaluate(functools.partial(sample, g), n=n_eval, conditional=bool(getattr(g, "num_classes", None)),
+results = {kind: evaluate_generator(functools.partial(sample, g), n=n_eval, conditional=bool(getattr(g, "num_classes", None)),
                           progress=False)
            for kind, g in generators.items()}
 
@@ -352,7 +354,7 @@ track = []
 
 def record(trainer):
     generator = trainer.ema.module
-    result = evaluate(functools.partial(sample, generator), n=n_track, progress=False, kid_subsets=pick(100, 20))
+    result = evaluate_generator(functools.partial(sample, generator), n=n_track, progress=False, kid_subsets=pick(100, 20))
     track.append((trainer.step, result, sample(generator, 10, z=z_fixed)))
 
 
@@ -475,7 +477,7 @@ check_fid(fid_exercise)
 
 # %% [markdown]
 # On the real thing: the dcgan features of section 6 against the test split, by hand, with the library and
-# with torch-fidelity's own statistics and formula (which `evaluate` uses).
+# with torch-fidelity's own statistics and formula (which `evaluate_generator` uses).
 
 # %%
 stats = [fid_features_to_statistics(f) for f in (dcgan_features, test.features)]
@@ -529,9 +531,9 @@ print(f"by hand {mine:.8f}   torch-fidelity {theirs:.8f}")
 # - **FIDs at different $n$**, or one model at 2,000 samples against a paper's 50,000: the bias of section 6
 #   decides the comparison. Fix $n$ and say it.
 # - **Different feature extractors**: a course-classifier FID and an Inception FID are different quantities.
-#   So are FIDs against the training split and against the test split; `evaluate` always uses the test split.
+#   So are FIDs against the training split and against the test split; `evaluate_generator` always uses the test split.
 # - **Pixel ranges**: the extractor expects $[-1, 1]$ with a black background of $-1$. Images in $[0, 1]$
-#   look like grey-background products and score badly; `evaluate` warns when every pixel is $\ge 0$.
+#   look like grey-background products and score badly; `evaluate_generator` warns when every pixel is $\ge 0$.
 # - **Precision/recall with swapped arguments**: section 3 shows what it does. In `course_lib` the
 #   generated set always comes first.
 # - **Trusting IS alone**: it ignores the real data and saturates (section 4).

@@ -6,10 +6,13 @@ import json
 import pytest
 import torch
 
-from course_lib import recipes, unet_runner
 from course_lib.cli import main
+from course_lib.commands import UserError, train_unet
+from course_lib.commands.train_unet import differences, parse_strength, parse_tasks
+from course_lib.editing import training
+from course_lib.editing.checkpoint import load_unets, load_unets_file
+from course_lib.editing.degrade import TASKS
 from course_lib.models.unet import UNetConfig
-from course_lib.unet_checkpoint import load_unets, load_unets_file
 
 
 def product_images(n=64, seed=0):
@@ -25,10 +28,10 @@ def product_images(n=64, seed=0):
 @pytest.fixture
 def tiny_unet(monkeypatch):
     """64 images instead of Fashion-MNIST, a width-8 U-Net and a 6-step fast run."""
-    monkeypatch.setattr(recipes, "training_data", lambda fast, n: (product_images(), torch.arange(64) % 10))
-    recipe = dataclasses.replace(recipes.RECIPES["unet"], model=UNetConfig(cond_channels=1, width=8, groups=4),
+    monkeypatch.setattr(train_unet, "training_data", lambda fast, n: (product_images(), torch.arange(64) % 10))
+    recipe = dataclasses.replace(train_unet.UNET_RECIPE, model=UNetConfig(cond_channels=1, width=8, groups=4),
                                  fast_steps=6)
-    monkeypatch.setitem(recipes.RECIPES, "unet", recipe)
+    monkeypatch.setattr(train_unet, "UNET_RECIPE", recipe)
 
 
 def weights(path):
@@ -47,7 +50,7 @@ def test_fast_run_writes_every_artefact_and_the_file_loads(tmp_path, tiny_unet, 
     unet = load_unets(out / "checkpoint.pt")["denoise"]
     assert not unet.training and unet(torch.zeros(2, 1, 28, 28), torch.zeros(2, 1, 28, 28)).shape == (2, 1, 28, 28)
     history = json.loads((out / "history.json").read_text())
-    assert history["denoise"]["step"] == [0, 1, 2, 3, 4, 5] and len(history["denoise"]["l1"]) == 6
+    assert history["denoise"]["step"] == [1, 2, 3, 4, 5, 6] and len(history["denoise"]["l1"]) == 6
     from PIL import Image
 
     assert Image.open(out / "samples.png").size == (8 * 30 + 2, 3 * 30 + 2)  # degraded / restored / clean
@@ -90,17 +93,14 @@ def test_clear_errors_exit_2(tmp_path, tiny_unet, capsys, args, message):
 
 
 def interrupt_at(monkeypatch, task, step):
-    """Make fit_unet raise KeyboardInterrupt after ``step`` of ``task`` (as Ctrl-C would)."""
-    fit_unet = unet_runner.fit_unet
-
-    def interrupted(unet, batches, cfg, patch_d=None, callback=None):
-        def on_step(s, record):
-            callback(s, record)
-            if cfg.tasks == (task,) and s == step:
+    """Make the U-Net trainer raise KeyboardInterrupt after ``step`` steps of ``task`` (as Ctrl-C would)."""
+    class Interrupted(training.Pix2PixTrainer):
+        def train_step(self):
+            super().train_step()
+            if self.cfg.tasks == (task,) and self.step == step:
                 raise KeyboardInterrupt
-        return fit_unet(unet, batches, cfg, patch_d, callback=on_step)
 
-    monkeypatch.setattr(unet_runner, "fit_unet", interrupted)
+    monkeypatch.setattr(training, "Pix2PixTrainer", Interrupted)
 
 
 def test_ctrl_c_saves_and_resume_ends_bit_for_bit_where_an_uninterrupted_run_ends(tmp_path, tiny_unet,
@@ -108,9 +108,9 @@ def test_ctrl_c_saves_and_resume_ends_bit_for_bit_where_an_uninterrupted_run_end
     args = ["train", "unet", "--task", "denoise,inpaint", "--fast", "--batch-size", "8"]
     assert main([*args, "--out", str(tmp_path / "whole")]) == 0
 
-    monkeypatch.setattr(unet_runner, "SAVE_EVERY", 2)
+    monkeypatch.setattr(training, "SAVE_EVERY", 2)
     with monkeypatch.context() as m:
-        interrupt_at(m, "inpaint", 2)
+        interrupt_at(m, "inpaint", 3)
         assert main([*args, "--out", str(tmp_path / "cut")]) == 130
     assert "interrupted: saved" in capsys.readouterr().out
     cut = load_unets_file(tmp_path / "cut" / "checkpoint.pt")["tasks"]
@@ -126,3 +126,30 @@ def test_ctrl_c_saves_and_resume_ends_bit_for_bit_where_an_uninterrupted_run_end
     for task in whole:
         for name, tensor in whole[task].items():
             assert torch.equal(tensor, resumed[task][name]), (task, name)
+
+
+def test_parse_tasks():
+    assert parse_tasks("denoise") == ("denoise",)
+    assert parse_tasks("all") == TASKS
+    assert parse_tasks("inpaint, deblur") == ("inpaint", "deblur")
+    for bad in (None, "sharpen", "denoise,denoise", ""):
+        with pytest.raises(UserError, match="--task"):
+            parse_tasks(bad)
+
+
+def test_parse_strength():
+    assert parse_strength("0,1") == (0.0, 1.0)
+    assert parse_strength("0.5") == (0.5, 0.5)
+    assert parse_strength("0.2,0.8") == (0.2, 0.8)
+    for bad in ("1.5", "-0.1", "0.8,0.2", "0,0.5,1", "x", "nan"):
+        with pytest.raises(UserError, match="expected LOW,HIGH"):
+            parse_strength(bad)
+
+
+def test_differences_name_every_changed_leaf():
+    saved = {"fit": {"lr": 0.001, "strength": (0.0, 1.0)}, "tasks": ["denoise"], "batch_size": 64}
+    assert differences(saved, {"fit": {"lr": 0.001, "strength": [0.0, 1.0]}, "tasks": ("denoise",),
+                               "batch_size": 64}) == []
+    assert differences(saved, {"fit": {"lr": 0.01, "strength": (0.0, 1.0)}, "tasks": ["inpaint"],
+                               "batch_size": 64}) == [
+        "fit.lr: checkpoint 0.001, this run 0.01", "tasks: checkpoint ['denoise'], this run ['inpaint']"]

@@ -10,7 +10,7 @@ from course_lib.exercises.lesson02 import (
     reference_non_saturating_loss,
     run_d_step,
 )
-from course_lib.losses import minimax_d_loss
+from course_lib.gan.losses import minimax_d_loss
 
 
 def make_d_step(flip=False, detach=True, zero_grad=True, halve=False):

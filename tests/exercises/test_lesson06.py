@@ -5,15 +5,8 @@ import pytest
 import scipy.linalg
 import torch
 
-from course_lib.exercises.lesson06 import (
-    _fid_cases,
-    _mmd_cases,
-    check_fid,
-    check_kid_mmd,
-    reference_fid,
-    reference_mmd,
-)
-from course_lib.metrics import fid_from_features
+from course_lib.exercises.lesson06 import _fid_cases, _mmd_cases, check_fid, check_kid_mmd, reference_fid, reference_mmd
+from course_lib.metrics.frechet import fid_from_features
 
 
 def fid(f1, f2, ddof=1, factor=2.0, root="product", mean_power=2, real_part=True):

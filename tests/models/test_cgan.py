@@ -5,7 +5,7 @@ import dataclasses
 import pytest
 import torch
 
-from course_lib.models import MODEL_KINDS, build_models, config_from_dict
+from course_lib.models import GAN_KINDS, build_models, model_config
 from course_lib.models.cgan import (
     CGANConfig,
     ConditionalBatchNorm2d,
@@ -28,7 +28,7 @@ def test_shapes_ranges_and_registry(image_size, d_norm):
     assert fake.shape == (5, 1, image_size, image_size) and fake.min() >= -1 and fake.max() <= 1
     assert discriminator(fake, labels).shape == (5,)
     assert generator.latent_dim == 8 and generator.num_classes == discriminator.num_classes == 10
-    assert MODEL_KINDS["cgan"].conditional
+    assert GAN_KINDS["cgan"].conditional
 
 
 def test_generator_output_changes_with_the_label():
@@ -99,7 +99,7 @@ def test_condition_vector_and_embedding_with_two_attributes():
 def test_config_round_trips_through_its_dict_and_rejects_bad_values():
     cfg = dataclasses.replace(TINY, attributes=(("category", 10), ("colour", 3)))
     as_lists = {**dataclasses.asdict(cfg), "attributes": [["category", 10], ["colour", 3]]}  # as JSON gives it
-    assert config_from_dict("cgan", as_lists) == cfg
+    assert model_config("cgan", as_lists) == cfg
     for bad, message in (({"attributes": ()}, "attributes"), ({"attributes": (("category", 1),)}, "attributes"),
                          ({"d_norm": "layer"}, "d_norm"), ({"width": 0}, "width"), ({"image_size": 64}, "28 or 32")):
         with pytest.raises(ValueError, match=message):

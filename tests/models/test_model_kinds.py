@@ -5,13 +5,13 @@ import dataclasses
 import pytest
 import torch
 
-from course_lib.models import MODEL_KINDS, build_models, config_from_dict, get_model_kind
+from course_lib.models import GAN_KINDS, build_models, get_model_kind, model_config
 from course_lib.models.dcgan import DCGANConfig, Generator
 
 
 def test_dcgan_is_registered():
     assert get_model_kind("dcgan").config_cls is DCGANConfig
-    assert not MODEL_KINDS["dcgan"].conditional
+    assert not GAN_KINDS["dcgan"].conditional
 
 
 def test_build_from_config_or_its_dict_gives_the_same_models():
@@ -29,10 +29,10 @@ def test_clear_errors():
     with pytest.raises(ValueError, match="unknown model kind 'stylegan'; known kinds: .*dcgan"):
         get_model_kind("stylegan")
     with pytest.raises(ValueError, match=r"unknown fields \['depth'\]"):
-        config_from_dict("dcgan", {"width": 8, "depth": 3})
+        model_config("dcgan", {"width": 8, "depth": 3})
     with pytest.raises(TypeError, match="needs a DCGANConfig"):
         build_models("dcgan", object())
 
 
 def test_missing_fields_take_their_defaults():
-    assert config_from_dict("dcgan", {"width": 8}) == DCGANConfig(width=8)
+    assert model_config("dcgan", {"width": 8}) == DCGANConfig(width=8)

@@ -4,7 +4,7 @@ import ipywidgets as widgets
 import pytest
 import torch
 
-from course_lib.data import CLASS_NAMES_ZH
+from course_lib.categories import CLASS_NAMES_ZH
 from course_lib.widgets.augment_explorer import augmentation_explorer
 
 

@@ -4,10 +4,10 @@ import ipywidgets as widgets
 import pytest
 import torch
 
-from course_lib.data import CLASS_NAMES_ZH
+from course_lib.categories import CLASS_NAMES_ZH
+from course_lib.gan.sampling import latent_noise, sample
 from course_lib.models.cgan import CGANConfig, build_cgan
 from course_lib.models.dcgan import DCGANConfig, build_dcgan
-from course_lib.sampling import latent_noise, sample
 from course_lib.widgets.category_explorer import category_explorer
 
 

@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from course_lib.toy_problems import eight_gaussians, gaussian_blob
+from course_lib.gan.toy_problems import eight_gaussians, gaussian_blob
 from course_lib.widgets.critic_explorer import MODES, critic_explorer
 
 

@@ -5,8 +5,8 @@ import math
 import pytest
 import torch
 
+from course_lib.gan.sampling import latent_noise, sample
 from course_lib.models.dcgan import DCGANConfig, build_dcgan
-from course_lib.sampling import latent_noise, sample
 from course_lib.widgets.latent_explorer import (
     DimensionExplorer,
     InterpolationExplorer,

@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from course_lib.metrics import Evaluation
+from course_lib.metrics.result import Evaluation
 from course_lib.widgets.metric_explorer import METRICS, metric_explorer
 
 

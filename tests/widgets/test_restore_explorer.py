@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from course_lib.baselines import METHODS
+from course_lib.editing.baselines import METHODS
 from course_lib.models.unet import UNet, UNetConfig
 from course_lib.widgets.restore_explorer import restore_explorer
 

@@ -4,7 +4,7 @@ import pytest
 import torch
 from tiny_gan import tiny_trainer
 
-from course_lib.sampling import sample
+from course_lib.gan.sampling import sample
 from course_lib.widgets.snapshots import SnapshotRecorder, snapshot_slider
 
 

@@ -1,0 +1,98 @@
+"""``python -m course_lib train dcgan|cgan|wgan-gp``: train a GAN and write its checkpoint, sample grids and curves.
+
+Writes into ``--out`` (default ``runs/KIND``): ``checkpoint.pt`` (every epoch, at the end and on Ctrl-C),
+``samples.png`` and ``samples_epoch_NNN.png`` (EMA generator, fixed z), ``history.json``, ``losses.png``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from pathlib import Path
+
+from ..data import to_float, training_data
+from ..gan import recipes
+from ..gan.checkpoint import check_config, load_checkpoint, restore_trainer, save_checkpoint
+from ..gan.health import HealthMonitor, NonFiniteLossError
+from ..gan.sampling import sample
+from ..models import model_config
+from ..plots import plot_history, save_grid
+from ..runtime import configure_cpu_threads, fast_mode, is_main_process, say, select_device
+from . import UserError
+
+
+def configs(recipe, args, ckpt):
+    """(model_cfg, train_cfg, epochs): the recipe's or the checkpoint's, with the flags given applied."""
+    if ckpt is None:
+        model_cfg, train_cfg, epochs = recipe.model, recipe.train, recipe.epochs
+    else:
+        model_cfg = model_config(recipe.kind, ckpt["config"]["model"])
+        train_cfg = recipes.train_config_from_dict(ckpt["config"]["train"])
+        epochs = ckpt.get("extra", {}).get("epochs", recipe.epochs)
+    flags = {"batch_size": args.batch_size, "lr_g": args.lr, "lr_d": args.lr, "seed": args.seed}
+    train_cfg = dataclasses.replace(train_cfg, **{k: v for k, v in flags.items() if v is not None})
+    if ckpt is not None:
+        check_config(ckpt, recipe.kind, model_cfg, train_cfg)
+    return model_cfg, train_cfg, args.epochs if args.epochs is not None else epochs
+
+
+def train_gan(args) -> int:
+    """Train a noise-to-image GAN of kind ``args.kind``; returns the exit code."""
+    recipe = recipes.get_recipe(args.kind)
+    fast = args.fast or fast_mode()
+    out = Path(args.out or f"runs/{recipe.kind}")
+    path = out / "checkpoint.pt"
+    if path.exists() and not args.resume:
+        raise UserError(f"{path} already exists: add --resume to continue it, or pick another --out "
+                        "(or delete the folder to start over).")
+    ckpt = load_checkpoint(path) if args.resume else None
+    model_cfg, train_cfg, epochs = configs(recipe, args, ckpt)
+    configure_cpu_threads()
+    device = select_device(args.device)
+    images, labels = training_data(fast, recipe.fast_images)
+    trainer = recipes.make_trainer(recipe.kind, model_cfg, train_cfg, images, labels, device, recipe.log_every)
+    if ckpt is not None:
+        restore_trainer(trainer, ckpt)
+    total = recipe.fast_steps if fast and args.epochs is None else recipes.steps_for_epochs(trainer, epochs)
+    extra = {"epochs": epochs}
+
+    def save(trainer, grid_name="samples.png", curves=True):
+        save_checkpoint(path, trainer, recipe.kind, model_cfg, extra=extra)
+        write_gan_artefacts(trainer, out, grid_name, curves)
+
+    trainer.add_callback("on_epoch_end", lambda t: save(t, f"samples_epoch_{round(t.epoch):03d}.png", False))
+    trainer.add_callback("on_log", HealthMonitor(to_float(images[:64], getattr(model_cfg, "image_size", 28))))
+    say(f"training {recipe.kind} on {device} for {total} steps ({epochs:g} epochs; step {trainer.step} "
+        f"done, {len(images)} images, batch {train_cfg.batch_size}) into {out}")
+    try:
+        trainer.run(max(0, total - trainer.step))
+    except KeyboardInterrupt:
+        try:
+            save(trainer)
+        except NonFiniteLossError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 1
+        say(f"interrupted at step {trainer.step}: saved {path}; continue with --resume")
+        return 130
+    except NonFiniteLossError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    save(trainer)
+    say(f"done at step {trainer.step}: {path}, {out / 'samples.png'}, {out / 'history.json'}, {out / 'losses.png'}")
+    return 0
+
+
+def write_gan_artefacts(trainer, out: Path, grid_name: str, curves: bool = True) -> None:
+    """Sample grid of the EMA generator on a fixed z, history.json and (curves) losses.png; rank 0 only."""
+    if not is_main_process():
+        return
+    import matplotlib.pyplot as plt
+
+    generator = trainer.ema.module
+    save_grid(sample(generator, 64, seed=0), out / grid_name, nrow=getattr(generator, "num_classes", None) or 8)
+    trainer.history.save_json(out / "history.json")
+    if not curves:
+        return
+    fig = plot_history(trainer.history)
+    fig.savefig(out / "losses.png", dpi=100)
+    plt.close(fig)

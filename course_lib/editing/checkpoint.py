@@ -1,0 +1,141 @@
+"""Editing U-Net files: one small model per task in one file, written atomically, loaded safely.
+
+``python -m course_lib train unet`` writes ``DIR/checkpoint.pt``; the repository ships the same format
+as ``checkpoints/unet.pt``. The file is a dict of plain values and tensors (``torch.load(weights_only=
+True)`` reads it without running pickled code):
+
+    {"format": FORMAT, "version": VERSION, "kind": "unet",
+     "run": {"tasks": [...], "model": asdict(UNetConfig), "fit": asdict(FitConfig), "batch_size": int,
+             "adversarial": bool},
+     "tasks": {task: {"model": asdict(UNetConfig), "fit": asdict(FitConfig), "weights": state_dict,
+                      "step": steps done, "seconds": float, "history": {column: (step,) tensor}}},
+     "extra": {...}}
+
+A task entry with ``step < fit["num_steps"]`` is unfinished (the run was interrupted). In a lesson:
+
+    unet = load_pretrained_unet("denoise") or the_one_trained_above
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from ..models.unet import UNet, UNetConfig
+from ..serialization import CheckpointError, atomic_save, check_format, config_from_dict, read_torch_file, shipped_dir
+from .degrade import check_task
+from .pix2pix import FitConfig
+
+FORMAT, VERSION = "course_lib.unet_checkpoint", 1
+FILE_KEYS = ("format", "version", "kind", "run", "tasks")
+ENTRY_KEYS = ("model", "fit", "weights", "step", "seconds", "history")
+MISSING_HINT = "`python -m course_lib train unet --task denoise --out DIR` writes DIR/checkpoint.pt."
+
+
+def task_entry(unet: UNet, fit: FitConfig, step: int, seconds: float, history: dict) -> dict:
+    """One task's part of the file: configs, CPU weights, steps done, wall time, history columns."""
+    return {"model": dataclasses.asdict(unet.cfg), "fit": dataclasses.asdict(fit),
+            "weights": {k: v.detach().cpu().clone() for k, v in unet.state_dict().items()},
+            "step": int(step), "seconds": float(seconds), "history": dict(history)}
+
+
+def save_unets(path, run: dict, entries: dict[str, dict], extra: dict | None = None) -> Path:
+    """Write the file (atomically: a crash leaves the old file or the new one)."""
+    for task in entries:
+        check_task(task)
+    return atomic_save({"format": FORMAT, "version": VERSION, "kind": "unet", "run": dict(run),
+                        "tasks": dict(entries), "extra": dict(extra or {})}, path)
+
+
+def read_unet_file(path) -> object:
+    """The safe load of ``serialization.read_torch_file``, with the U-Net's hint for a missing file."""
+    return read_torch_file(path, "checkpoint", missing_hint=MISSING_HINT)
+
+
+def is_unet_file(path) -> bool:
+    """True when ``path`` is a readable torch file with this module's format marker."""
+    try:
+        obj = read_unet_file(path)
+    except (CheckpointError, FileNotFoundError):
+        return False
+    return isinstance(obj, dict) and obj.get("format") == FORMAT
+
+
+def build_unet(entry: dict, device="cpu") -> UNet:
+    """The U-Net of one task entry, with its weights, in eval mode on ``device``."""
+    unet = UNet(config_from_dict(UNetConfig, entry["model"], "model config"))
+    unet.load_state_dict(entry["weights"])
+    return unet.to(device).eval()
+
+
+def check_entry(path, task: str, entry) -> None:
+    """Raise CheckpointError unless ``entry`` has every key, valid configs and weights that fit its model."""
+    missing = [key for key in ENTRY_KEYS if not isinstance(entry, dict) or key not in entry]
+    if missing:
+        raise CheckpointError(f"{path}: task {task!r} is missing {missing}; the file was truncated or "
+                              "written by other code.")
+    try:
+        config_from_dict(FitConfig, entry["fit"], "fit config")
+        build_unet(entry)
+    except (ValueError, TypeError, KeyError, RuntimeError) as err:
+        raise CheckpointError(f"{path}: task {task!r} does not rebuild: {err}") from err
+
+
+def load_unets_file(path) -> dict:
+    """Load and validate a U-Net file; CheckpointError says what is wrong with a bad one."""
+    obj = check_format(read_unet_file(path), path, FORMAT, VERSION, FILE_KEYS, "an editing U-Net file",
+                       "GAN checkpoints are read by course_lib.gan.checkpoint.")
+    if not isinstance(obj["tasks"], dict):
+        raise CheckpointError(f"{path} is missing keys ['tasks']: truncated or written by other code.")
+    for task, entry in obj["tasks"].items():
+        try:
+            check_task(task)
+        except ValueError as err:
+            raise CheckpointError(f"{path}: {err}") from err
+        check_entry(path, task, entry)
+    return obj
+
+
+def load_unets(path, device="cpu", finished_only: bool = True) -> dict[str, UNet]:
+    """{task: U-Net in eval mode} from a file; ``finished_only`` skips tasks an interruption cut short."""
+    obj = load_unets_file(path)
+    return {task: build_unet(entry, device) for task, entry in obj["tasks"].items()
+            if not finished_only or is_finished(entry)}
+
+
+def is_finished(entry: dict) -> bool:
+    """True when the task trained for all the steps its fit config asked for."""
+    return entry["step"] >= entry["fit"]["num_steps"]
+
+
+def pretrained_unet_path(root=None) -> Path:
+    """ROOT/unet.pt (default ROOT: ``serialization.shipped_dir()``)."""
+    return Path(shipped_dir() if root is None else root) / "unet.pt"
+
+
+def load_pretrained_unet(task: str, root=None, device="cpu") -> UNet | None:
+    """The shipped U-Net for ``task`` in eval mode, or None when ROOT/unet.pt does not exist.
+
+    A file that exists but is damaged, or lacks a finished model for ``task``, raises CheckpointError.
+    """
+    check_task(task)
+    try:
+        path = pretrained_unet_path(root)
+    except FileNotFoundError:
+        return None  # no shipped folder at all: the lesson trains its own
+    if not path.is_file():
+        return None
+    models = load_unets(path, device)
+    if task not in models:
+        raise CheckpointError(f"{path} has no finished model for {task!r} (it has: "
+                              f"{', '.join(models) or 'none'}); retrain it with `train unet --task all`.")
+    return models[task]
+
+
+def shipped_unet_or(task: str, train_fn, root=None, device="cpu") -> tuple[UNet, str]:
+    """(U-Net in eval mode, where it came from): the shipped model for ``task`` when there is one, else
+    ``train_fn()`` (a U-Net the lesson trains). The text says which, so a lesson never passes one off as the other."""
+    shipped = load_pretrained_unet(task, root, device)
+    if shipped is not None:
+        return shipped, f"shipped ({pretrained_unet_path(root)})"
+    return train_fn().eval(), "trained here"

@@ -1,0 +1,208 @@
+"""The GAN training loop: two step functions and a model-agnostic ``Trainer`` (minGPT's trainer in spirit).
+
+One trainer step is ``n_critic`` discriminator steps, each on a fresh real batch and fresh z, then one
+generator step and an EMA update. Everything else (sample grids, checkpoints, health checks, widgets)
+hangs off callbacks: ``trainer.add_callback('on_log', fn)`` with ``fn(trainer)``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import signal
+import threading
+import time
+from dataclasses import dataclass
+
+import torch
+from tqdm.auto import tqdm
+
+from ..runtime import is_main_process
+from ..serialization import load_rng_owner_state, rng_owner_state
+from .callbacks import EVENTS, Callbacks
+from .ema import EMA
+from .health import NonFiniteLossError, check_finite
+from .history import History
+from .losses import get_loss, get_regularizer
+from .steps import d_step, g_step
+
+__all__ = ["EVENTS", "TrainConfig", "Trainer", "make_augment"]
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """How to train. augment: a DiffAugment policy such as 'color,translation,cutout' ('' = off);
+    regularizer: a name from ``losses.REGULARIZERS`` ('' = none), added to the D loss with its weight."""
+
+    loss: str = "non_saturating"
+    batch_size: int = 64
+    lr_g: float = 2e-4
+    lr_d: float = 2e-4
+    betas: tuple[float, float] = (0.5, 0.999)
+    n_critic: int = 1
+    ema_decay: float = 0.999
+    seed: int = 0
+    augment: str = ""
+    regularizer: str = ""
+    regularizer_weight: float = 10.0
+
+    def __post_init__(self):
+        get_loss(self.loss)
+        get_regularizer(self.regularizer, self.regularizer_weight)
+        for name in ("batch_size", "n_critic"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}.")
+        if not (self.lr_g > 0 and self.lr_d > 0):
+            raise ValueError(f"learning rates must be positive, got lr_g={self.lr_g}, lr_d={self.lr_d}.")
+
+
+def make_augment(policy: str, seed: int):
+    """A DiffAugment for ``policy`` (None for ''), seeded."""
+    if not policy:
+        return None
+    from ..augment import DiffAugment
+
+    return DiffAugment(policy, seed=seed)
+
+
+class Trainer(Callbacks):
+    """Trains ``generator`` against ``discriminator`` on batches from a ``BatchSource``.
+
+    The models must already be on the device the batches live on. conditional: call
+    ``generator(z, labels)`` and ``discriminator(x, labels)``, with fake labels drawn uniformly from
+    ``generator.num_classes``. augment/regularizer default to the ones ``cfg`` names. z and fake labels
+    come from the trainer's own seeded generator (``cfg.seed``), so runs repeat and resume exactly.
+    """
+
+    def __init__(self, generator, discriminator, batches, cfg: TrainConfig = TrainConfig(), *, augment=None,
+                 regularizer=None, conditional: bool = False, log_every: int = 25):
+        self.device = next(generator.parameters()).device
+        if batches.device != self.device:
+            raise ValueError(f"the batches live on {batches.device} but the generator on {self.device}; "
+                             "build the BatchSource with device=the models' device.")
+        if batches.batch_size != cfg.batch_size:
+            raise ValueError(f"BatchSource batch_size={batches.batch_size} but cfg.batch_size={cfg.batch_size}.")
+        self.generator, self.discriminator, self.batches, self.cfg = generator, discriminator, batches, cfg
+        self.conditional, self.log_every, self.loss = conditional, log_every, get_loss(cfg.loss)
+        self.augment = augment if augment is not None else make_augment(cfg.augment, cfg.seed)
+        self.regularizer = regularizer or get_regularizer(cfg.regularizer, cfg.regularizer_weight)
+        self.opt_g = torch.optim.Adam(generator.parameters(), lr=cfg.lr_g, betas=cfg.betas)
+        self.opt_d = torch.optim.Adam(discriminator.parameters(), lr=cfg.lr_d, betas=cfg.betas)
+        self.ema = EMA(generator, cfg.ema_decay)
+        self.noise = torch.Generator().manual_seed(cfg.seed)  # CPU: the same z on every device
+        self.history, self.step, self.images_per_second = History(), 0, math.nan
+        self.init_callbacks()
+        self.stop_requested, self.failure = False, None
+
+    @property
+    def epoch(self) -> float:
+        """Epochs of real data used so far (2.5 = half-way through the third)."""
+        b = self.batches
+        return b.epoch + b.position // b.batch_size / len(b)
+
+    def draw(self, n: int) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """Fresh z (n, latent_dim) and, when conditional, uniform labels (n,), on the device."""
+        z = torch.randn(n, self.generator.latent_dim, generator=self.noise)
+        labels = torch.randint(0, self.generator.num_classes, (n,), generator=self.noise) if self.conditional else None
+        return z.to(self.device, non_blocking=True), None if labels is None else labels.to(self.device)
+
+    def train_step(self) -> None:
+        """n_critic discriminator steps, one generator step, an EMA update; records the step's stats."""
+        d_stats = []
+        for _ in range(self.cfg.n_critic):
+            real, labels = self.batches.next_batch()
+            z, fake_labels = self.draw(real.size(0))
+            d_stats.append(d_step(self.generator, self.discriminator, self.opt_d, real, z, self.loss,
+                                  labels if self.conditional else None, fake_labels, self.augment, self.regularizer))
+        z, fake_labels = self.draw(real.size(0))
+        g_stats = g_step(self.generator, self.discriminator, self.opt_g, z, self.loss, fake_labels, self.augment)
+        self.ema.update(self.generator)
+        self.step += 1
+        stats = {key: torch.stack([s[key] for s in d_stats]).mean() for key in d_stats[0]}  # mean of D steps
+        self.history.push(self.step, {**stats, **g_stats})
+
+    def flush(self) -> dict[str, list]:
+        """Read pending stats from the device; raises NonFiniteLossError on a NaN/inf loss or gradient."""
+        if self.failure is not None:
+            raise self.failure  # once non-finite, always refused: a bad state is never saved
+        rows = self.history.flush()
+        try:
+            check_finite(rows)
+        except NonFiniteLossError as err:
+            self.failure = err
+            raise
+        return rows
+
+    def run(self, num_steps: int) -> History:
+        """Train ``num_steps`` more generator steps. Ctrl-C stops cleanly after the current step."""
+        bar = tqdm(total=num_steps, desc="train", unit="step", **({} if is_main_process() else {"disable": True}))
+        try:
+            with self.interrupt_at_step_end():
+                self.loop(num_steps, bar)
+        finally:
+            bar.close()
+        self.flush()
+        if self.stop_requested:
+            self.stop_requested = False
+            raise KeyboardInterrupt(f"training interrupted after step {self.step}")
+        return self.history
+
+    def loop(self, num_steps: int, bar) -> None:
+        start, start_step, last_epoch = time.perf_counter(), self.step, int(self.epoch)
+        for _ in range(num_steps):
+            self.train_step()
+            bar.update(1)
+            self.fire("on_step_end")
+            if self.step % self.log_every == 0:
+                rows = self.flush()
+                seconds = time.perf_counter() - start
+                self.images_per_second = (self.step - start_step) * self.cfg.batch_size * self.cfg.n_critic / seconds
+                bar.set_postfix(d_loss=f"{rows['d_loss'][-1]:.3f}", g_loss=f"{rows['g_loss'][-1]:.3f}",
+                                img_s=f"{self.images_per_second:.0f}", refresh=False)
+                self.fire("on_log")
+            if int(self.epoch) > last_epoch:
+                last_epoch = int(self.epoch)
+                self.flush()
+                self.fire("on_epoch_end")
+            if self.stop_requested:
+                return
+
+    @contextlib.contextmanager
+    def interrupt_at_step_end(self):
+        """The first Ctrl-C asks the loop to stop after the current step; a second one interrupts at once."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+
+        def handler(signum, frame):
+            self.stop_requested = True
+            signal.signal(signal.SIGINT, previous)
+
+        previous = signal.signal(signal.SIGINT, handler)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+    def state_dict(self) -> dict:
+        """Everything that changes while training (flushed first), for an exact resume."""
+        self.flush()
+        return {"generator": self.generator.state_dict(), "discriminator": self.discriminator.state_dict(),
+                "ema": self.ema.state_dict(), "opt_g": self.opt_g.state_dict(), "opt_d": self.opt_d.state_dict(),
+                "step": self.step, "noise": self.noise.get_state(), "batches": self.batches.state_dict(),
+                "history": self.history.state_dict(), "augment": rng_owner_state(self.augment),
+                "regularizer": rng_owner_state(self.regularizer)}
+
+    def load_state_dict(self, state: dict) -> None:
+        """Continue exactly where ``state_dict()`` was taken."""
+        self.generator.load_state_dict(state["generator"])
+        self.discriminator.load_state_dict(state["discriminator"])
+        self.ema.load_state_dict(state["ema"])
+        self.opt_g.load_state_dict(state["opt_g"])
+        self.opt_d.load_state_dict(state["opt_d"])
+        self.step = int(state["step"])
+        self.noise.set_state(state["noise"])
+        self.batches.load_state_dict(state["batches"])
+        self.history.load_state_dict(state["history"])
+        load_rng_owner_state(self.augment, state.get("augment"))
+        load_rng_owner_state(self.regularizer, state.get("regularizer"))

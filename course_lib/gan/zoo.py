@@ -1,0 +1,83 @@
+"""The shipped generators, and the ones a lesson compares: a shipped file, or a short fast-mode run without one.
+
+A shipped generator is ``KIND.pt`` in the shipped checkpoints folder (``serialization.shipped_dir``;
+``wgan-gp`` -> ``wgan_gp.pt``), a slim generator file or a training checkpoint, read by
+``checkpoint.read_generator``. In a lesson, one line swaps the generator it trained for the shipped one:
+
+    generator = pretrained_or(trainer.ema.module, "cgan")
+
+``load_or_train(kind)`` returns a generator and one sentence saying which it is, so a lesson's output
+never passes off a 30-step model as the shipped one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from ..models import get_model_kind
+from ..serialization import CheckpointError, shipped_dir
+from .checkpoint import read_generator
+from .recipes import get_recipe, make_trainer, training_data
+
+
+def pretrained_path(kind: str, root=None) -> Path:
+    """Where the shipped generator of ``kind`` lives: ROOT/KIND.pt with '-' as '_' (default: ``shipped_dir()``)."""
+    get_model_kind(kind)
+    return Path(shipped_dir() if root is None else root) / f"{kind.replace('-', '_')}.pt"
+
+
+def load_pretrained(kind: str, root=None, device="cpu") -> torch.nn.Module | None:
+    """The shipped generator of ``kind`` in eval mode, or None when there is none.
+
+    A file that exists but is damaged, or holds another kind, raises CheckpointError saying which.
+    """
+    try:
+        path = pretrained_path(kind, root)
+    except FileNotFoundError:
+        return None  # no shipped folder at all: the lessons train their own
+    if not path.is_file():
+        return None
+    generator, obj = read_generator(path, device)
+    if obj["kind"] != kind:
+        raise CheckpointError(f"{path} holds a {obj['kind']!r} generator, not {kind!r}: rename or re-export it.")
+    return generator
+
+
+def where(kind: str, root=None) -> str:
+    """The shipped file's path as text, or why there is none."""
+    try:
+        return str(pretrained_path(kind, root))
+    except FileNotFoundError as err:
+        return f"(no shipped folder: {err})"
+
+
+def pretrained_or(generator: torch.nn.Module, kind: str, root=None, verbose: bool = True) -> torch.nn.Module:
+    """The shipped generator of ``kind`` when there is one, else ``generator`` (says which in one line)."""
+    pretrained = load_pretrained(kind, root, device=next(generator.parameters()).device)
+    if verbose:
+        print(f"using the pretrained generator {where(kind, root)}" if pretrained is not None
+              else f"no pretrained {kind} generator at {where(kind, root)}: using the one trained above")
+    return generator if pretrained is None else pretrained
+
+
+def train_fast(kind: str, device="cpu") -> nn.Module:
+    """The EMA generator (eval mode) of ``kind``'s recipe after its ``--fast`` run: fast_steps on fast_images."""
+    recipe = get_recipe(kind)
+    images, labels = training_data(True, recipe.fast_images)
+    trainer = make_trainer(kind, recipe.model, recipe.train, images, labels, device, recipe.log_every)
+    trainer.run(recipe.fast_steps)
+    return trainer.ema.module.eval()
+
+
+def load_or_train(kind: str, root=None, device="cpu") -> tuple[nn.Module, str]:
+    """(generator in eval mode, where it came from): the shipped file when it exists, else ``train_fast(kind)``."""
+    generator = load_pretrained(kind, root, device=device)
+    if generator is not None:
+        return generator, f"{kind}: the shipped generator {where(kind, root)}"
+    recipe = get_recipe(kind)
+    return train_fast(kind, device), (f"{kind}: no {where(kind, root)}, so a {recipe.fast_steps}-step fast-mode "
+                                      f"model trained on {recipe.fast_images} images instead (its numbers say "
+                                      "little about the recipe)")

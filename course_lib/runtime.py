@@ -1,0 +1,87 @@
+"""Where and how code runs: the device (CUDA, then Apple MPS, else the CPU), mixed precision, CPU threads,
+fast mode (``COURSE_FAST=1``), the process's rank, and eval mode for a block.
+
+Fast mode shrinks data and steps so every lesson runs in CI in seconds. pytest sets it (see ``conftest.py``),
+so the kernels nbval starts inherit it; JupyterLab runs full size.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+
+import torch
+from torch import nn
+
+
+def select_device(name: str = "auto") -> torch.device:
+    """``'auto'`` picks cuda, then mps, then cpu; an explicit name is checked and explained if absent."""
+    name = str(name).lower()
+    if name == "auto":
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+            return torch.device("mps")
+        return torch.device("cpu")
+    if name.startswith("cuda") and not torch.cuda.is_available():
+        raise RuntimeError("--device cuda was asked for but torch sees no CUDA GPU "
+                           f"(torch {torch.__version__}, CUDA build: {torch.version.cuda}). "
+                           "Use --device auto or --device cpu, or install a CUDA build of torch.")
+    if name == "mps" and not (getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()):
+        raise RuntimeError("--device mps was asked for but this machine has no Apple MPS; use auto or cpu.")
+    if name.split(":")[0] not in ("cpu", "cuda", "mps"):
+        raise ValueError(f"device must be auto, cpu, cuda or mps, got {name!r}.")
+    return torch.device(name)
+
+
+def configure_cpu_threads() -> int:
+    """Use one intra-op thread per physical-ish core unless the user set OMP_NUM_THREADS; returns the count."""
+    if "OMP_NUM_THREADS" not in os.environ:
+        torch.set_num_threads(max(1, os.cpu_count() or 1))
+    return torch.get_num_threads()
+
+
+def autocast(device: torch.device):
+    """bf16 autocast on CUDA (no loss scaler needed), a no-op elsewhere (CPU autocast is slower here)."""
+    if device.type == "cuda":
+        return torch.autocast(device_type="cuda", dtype=torch.bfloat16)
+    return contextlib.nullcontext()
+
+
+def fast_mode() -> bool:
+    """True when ``COURSE_FAST`` is set to 1/true/yes (read at call time, so tests can toggle it)."""
+    value = os.environ.get("COURSE_FAST", "").strip().lower()
+    if value in ("", "0", "false", "no"):
+        return False
+    if value in ("1", "true", "yes"):
+        return True
+    raise ValueError(f"COURSE_FAST must be 1 or 0, got {value!r}.")
+
+
+def pick(full, fast):
+    """``fast`` in fast mode, else ``full``: ``num_steps = pick(2000, 20)``."""
+    return fast if fast_mode() else full
+
+
+def is_main_process() -> bool:
+    """True unless torchrun (or similar) set RANK to another process: only rank 0 prints and writes."""
+    return int(os.environ.get("RANK", "0")) == 0
+
+
+def say(message: str) -> None:
+    """Print ``message`` (flushed) on the main process only."""
+    if is_main_process():
+        print(message, flush=True)
+
+
+@contextlib.contextmanager
+def eval_mode(*models: nn.Module):
+    """Put ``models`` in eval mode for the block, then restore each one's previous mode."""
+    modes = [m.training for m in models]
+    try:
+        for m in models:
+            m.eval()
+        yield
+    finally:
+        for m, mode in zip(models, modes):
+            m.train(mode)

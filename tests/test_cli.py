@@ -1,0 +1,33 @@
+"""course_lib.cli: every command is registered, user mistakes exit 2 with one clear line, --help works."""
+
+import pytest
+
+from course_lib.cli import COMMANDS, build_parser, main
+
+
+def test_every_command_is_registered():
+    parser = build_parser()
+    choices = next(a for a in parser._actions if a.dest == "command").choices
+    assert list(choices) == list(COMMANDS)
+
+
+def test_a_user_mistake_exits_2_with_one_line_and_no_traceback(tmp_path, capsys):
+    assert main(["sample", str(tmp_path / "missing.pt")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "does not exist" in err and "Traceback" not in err
+    assert "COURSE_DEBUG=1" in err
+
+
+def test_course_debug_shows_the_traceback(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_DEBUG", "1")
+    with pytest.raises(FileNotFoundError):
+        main(["sample", str(tmp_path / "missing.pt")])
+
+
+def test_unknown_command_and_help(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["paint"])
+    assert exit_info.value.code == 2 and "invalid choice: 'paint'" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        main(["train", "--help"])
+    assert exit_info.value.code == 0 and "--resume" in capsys.readouterr().out
