@@ -46,14 +46,28 @@ from IPython.display import display
 from course_lib.batches import BatchSource
 from course_lib.categories import CLASS_NAMES
 from course_lib.data import load_fashion_mnist, to_float
-from course_lib.editing.ambiguity import fit_prediction, loss_optima, plausible_answers, sharpness, with_fill
-from course_lib.editing.baselines import baseline
-from course_lib.editing.checkpoint import shipped_unet_or
-from course_lib.editing.degrade import HOLE_FILL, TASKS, degrade, physical_parameters, rectangle_mask
-from course_lib.editing.evaluation import evaluate_models
-from course_lib.editing.pix2pix import FitConfig, fit_unet
-from course_lib.editing.restoring import restore, unet_config
-from course_lib.editing.scores import mean_psnr, psnr, restoration_scores
+from course_lib.editing import (
+    HOLE_FILL,
+    TASKS,
+    FitConfig,
+    baseline,
+    degrade,
+    evaluate_models,
+    fit_prediction,
+    fit_unet,
+    loss_optima,
+    mean_psnr,
+    physical_parameters,
+    plausible_answers,
+    psnr,
+    rectangle_mask,
+    restoration_scores,
+    restore,
+    sharpness,
+    shipped_unet_or,
+    unet_config,
+    with_fill,
+)
 from course_lib.exercises.lesson05 import check_psnr, check_skip_connection
 from course_lib.models.patchgan import PatchGAN, PatchGANConfig
 from course_lib.models.unet import UNet
