@@ -8,6 +8,7 @@ library imports it.
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import importlib.util
 import os
@@ -21,9 +22,11 @@ COMMANDS = ("data", "train", "sample", "evaluate", "bench")
 def build_parser() -> argparse.ArgumentParser:
     """The top-level parser with every available subcommand."""
     parser = argparse.ArgumentParser(
-        prog="python -m course_lib",
+        prog="python -m course_lib", exit_on_error=False,
         description="Product Image GANs: data checks, training, sampling, evaluation, benchmarks.")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    # exit_on_error=False: a bad value raises ArgumentError, which main() turns into one line and exit code 2
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                parser_class=functools.partial(argparse.ArgumentParser, exit_on_error=False))
     for name in COMMANDS:
         module_name = f"course_lib.commands.{name}"
         if importlib.util.find_spec(module_name) is not None:
@@ -35,7 +38,12 @@ def main(argv: list[str] | None = None) -> int:
     """Parse ``argv`` and run the subcommand; user mistakes print one clear line and exit 2."""
     from .data import DataCorruptError, DataNotFoundError
 
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except argparse.ArgumentError as err:
+        print(f"error: {err}", file=sys.stderr)
+        print("(python -m course_lib COMMAND --help lists the options)", file=sys.stderr)
+        return 2
     try:
         return int(args.run(args) or 0)
     except (UserError, DataNotFoundError, DataCorruptError, ValueError, FileNotFoundError) as err:

@@ -18,7 +18,7 @@ def test_notebooks_match_their_sources():
 
 
 def test_notebooks_have_no_outputs():
-    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+    for path in sorted((ROOT / "notebooks").rglob("*.ipynb")):
         cells = json.loads(path.read_text())["cells"]
         dirty = [i for i, c in enumerate(cells) if c["cell_type"] == "code" and (c["outputs"] or c["execution_count"])]
         assert not dirty, f"{path.name}: cells {dirty} have outputs; run data_scripts/build_notebooks.py"

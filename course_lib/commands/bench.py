@@ -10,6 +10,7 @@ import json
 import sys
 
 from ..runtime import configure_cpu_threads
+from .args import positive
 
 
 def register(subparsers) -> None:
@@ -17,7 +18,7 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("bench", help="benchmark training speed, FLOP rate and time to recognisable samples")
     p.add_argument("--quick", action="store_true", help="a smoke test: a few steps of everything (noisy numbers)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of the text report")
-    p.add_argument("--budget", type=float, default=None,
+    p.add_argument("--budget", type=positive, default=None,
                    help="max seconds of training while waiting for recognisable samples (default 300)")
     p.add_argument("--classifier", default=None,
                    help="classifier weights for the recognisability proxy (default: the shipped ones)")
@@ -28,12 +29,9 @@ def run(args) -> int:
     import dataclasses
 
     from ..gan.bench import QUICK, BenchConfig, run_bench
-    from . import UserError
 
     cfg = QUICK if args.quick else BenchConfig()
-    if args.budget is not None:
-        if not args.budget > 0:
-            raise UserError(f"--budget must be a positive number of seconds, got {args.budget}.")
+    if args.budget is not None:  # positive and finite: checked by its argument type
         cfg = dataclasses.replace(cfg, budget_seconds=args.budget)
     configure_cpu_threads()
     progress = (lambda message: print(message, file=sys.stderr, flush=True)) if args.json else print

@@ -14,6 +14,7 @@ from pathlib import Path
 from ..runtime import configure_cpu_threads
 from ..serialization import read_torch_file
 from . import UserError
+from .args import count, seed
 from .kinds import KINDS
 
 
@@ -22,10 +23,10 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("evaluate", help="FID, KID, IS, precision/recall, per-class FID (GAN-test/train "
                               "for conditional models) of a checkpoint")
     p.add_argument("checkpoint", help="a checkpoint.pt written by `train`, or a pretrained file (checkpoints/KIND.pt)")
-    p.add_argument("--n", type=int, default=None, help="number of samples (GANs: default 10000, the real side is "
+    p.add_argument("--n", type=count(), default=None, help="number of samples (GANs: default 10000, the real side is "
                    "min(n, 10000) test images; unet: test images restored, default 1000, as its classical baselines "
                    "are slow)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the samples and of the metrics' random subsets")
+    p.add_argument("--seed", type=seed, default=0, help="seed of the samples and of the metrics' random subsets")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of the text report")
     p.add_argument("--device", default="auto", help="auto, cpu, cuda or mps")
     p.add_argument("--no-gan-train", action="store_true",

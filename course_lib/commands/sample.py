@@ -12,16 +12,17 @@ from ..gan.sampling import sample
 from ..plots import save_grid
 from ..runtime import select_device
 from . import UserError
+from .args import count, seed
 
 
 def register(subparsers) -> None:
     """Add the ``sample`` subcommand."""
     p = subparsers.add_parser("sample", help="draw a grid of images from a checkpoint (EMA generator)")
     p.add_argument("checkpoint", help="a checkpoint.pt written by `train`, or a shipped file (checkpoints/KIND.pt)")
-    p.add_argument("--n", type=int, default=64, help="number of images (default 64)")
+    p.add_argument("--n", type=count(), default=64, help="number of images (default 64)")
     p.add_argument("--out", default="grid.png", help="PNG to write (default grid.png)")
-    p.add_argument("--seed", type=int, default=0, help="seed of z (same seed, same images)")
-    p.add_argument("--nrow", type=int, default=None, help="images per row (default 8, or one per class)")
+    p.add_argument("--seed", type=seed, default=0, help="seed of z (same seed, same images)")
+    p.add_argument("--nrow", type=count(), default=None, help="images per row (default 8, or one per class)")
     p.add_argument("--device", default="auto", help="auto, cpu, cuda or mps")
     p.add_argument("--no-ema", action="store_true", help="use the last training weights instead of the EMA")
     p.add_argument("--label", default=None, help="conditional checkpoints: draw only this category, by index "

@@ -1,12 +1,17 @@
 """Exercise self-checks: run a learner's function against the reference on fixed seeded inputs.
 
 A check never ends in a bare assert traceback: it returns a ``CheckResult`` that shows as
-``PASS name`` or ``FAIL name: what differs, on which input, and a hint``. Lesson-specific checks
-live in ``course_lib/exercises/lessonNN.py`` and are built from ``check_function``.
+``PASS name``, ``FAIL name: what differs, on which input, and a hint``, or ``NOT ATTEMPTED name: a hint``
+for the skeleton a learner copy ships (a body of ``...``). Lesson-specific checks live in
+``course_lib/exercises/lessonNN.py``, are built from ``check_function`` and wrapped in ``@exercise``;
+``check_prediction`` checks predict-then-run and diagnosis exercises. ``yours_or_reference`` lets the
+cells after an exercise go on with the library's reference while the exercise is not solved yet.
 """
 
 from __future__ import annotations
 
+import dis
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -20,12 +25,14 @@ class CheckResult:
     name: str
     passed: bool
     message: str = ""
+    attempted: bool = True
 
     def __bool__(self) -> bool:
         return self.passed
 
     def __repr__(self) -> str:
-        head = f"PASS {self.name}" if self.passed else f"FAIL {self.name}"
+        head = f"PASS {self.name}" if self.passed else f"FAIL {self.name}" if self.attempted \
+            else f"NOT ATTEMPTED {self.name}"
         return f"{head}: {self.message}" if self.message else head
 
 
@@ -112,6 +119,57 @@ def _safe(hint: Hint, got, expected, args) -> bool:
         return bool(hint.applies(got, expected, args))
     except Exception:  # a hint that cannot be evaluated on this input simply does not apply
         return False
+
+
+def is_skeleton(fn) -> bool:
+    """True for a function whose body is only a docstring, comments and ``...`` (an exercise left as shipped)."""
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return False
+    ops = [(i.opname, i.argval) for i in dis.get_instructions(code) if i.opname not in ("RESUME", "NOP", "CACHE")]
+    return ops in ([("LOAD_CONST", None), ("RETURN_VALUE", None)], [("RETURN_CONST", None)])
+
+
+def not_attempted(name: str, hint: str) -> CheckResult:
+    """The result for an exercise still as shipped: what to do first, without giving the code away."""
+    return CheckResult(name, False, f"not attempted yet (still `...`). Hint: {hint}", attempted=False)
+
+
+def exercise(name: str, hint: str):
+    """Decorator for a lesson's ``check_*(learner_fn)``: a skeleton reports ``not_attempted(name, hint)``."""
+    def decorate(check: Callable[..., CheckResult]) -> Callable[..., CheckResult]:
+        @functools.wraps(check)
+        def run(learner_fn, *args, **kwargs) -> CheckResult:
+            if is_skeleton(learner_fn):
+                return not_attempted(name, hint)
+            return check(learner_fn, *args, **kwargs)
+        run.hint = hint
+        return run
+    return decorate
+
+
+def yours_or_reference(learner_fn: Callable, result: CheckResult, reference_fn: Callable) -> Callable:
+    """``learner_fn`` when its check passed, else ``reference_fn``; says in one line which one the lesson uses."""
+    if result.passed:
+        return learner_fn
+    state = "not attempted yet" if not result.attempted else "does not pass its check yet"
+    print(f"your {result.name} {state}: the cells below use the library's reference instead")
+    return reference_fn
+
+
+def check_prediction(name: str, answer, choices: Sequence, truth, why: str) -> CheckResult:
+    """A predict-then-run (or diagnosis) exercise: ``answer`` (one of ``choices``) against what the run showed.
+
+    ``answer`` is ``...`` in the learner copy (not attempted); ``why`` explains the measured outcome.
+    """
+    if answer is Ellipsis:
+        return not_attempted(name, f"write your guess as one of {', '.join(map(repr, choices))} before "
+                                   "running the experiment, then run it.")
+    if answer not in choices:
+        return CheckResult(name, False, f"{answer!r} is not one of {', '.join(map(repr, choices))}.")
+    if answer == truth:
+        return CheckResult(name, True, f"the run agrees: {truth!r}. {why}")
+    return CheckResult(name, False, f"you predicted {answer!r}; the run shows {truth!r}. {why}")
 
 
 class LearnerError(Exception):

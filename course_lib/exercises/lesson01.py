@@ -10,7 +10,7 @@ import torch
 
 from .. import augment
 from ..data import to_float
-from .checks import CheckResult, Hint, check_function, hint_on_error
+from .checks import CheckResult, Hint, check_function, check_prediction, exercise, hint_on_error
 
 
 def _same(got, tensor) -> bool:
@@ -29,6 +29,7 @@ def reference_to_signed(images: torch.Tensor) -> torch.Tensor:
     return to_float(images, 28)
 
 
+@exercise('to_signed', 'two affine steps take [0, 255] to [-1, 1]; the result needs a channel axis and a float dtype.')
 def check_to_signed(learner_fn) -> CheckResult:
     """Exercise 1: ``to_signed(images)`` maps uint8 (N, 28, 28) to float (N, 1, 28, 28) with 0 -> -1, 255 -> 1."""
     g = torch.Generator().manual_seed(1)
@@ -55,6 +56,7 @@ def reference_translate(x: torch.Tensor, dx: int, dy: int) -> torch.Tensor:
     return augment.translate(x, dx, dy, fill=-1.0)
 
 
+@exercise('translate', 'a shift leaves a strip uncovered on one side; fill it with the background, and keep the shape.')
 def check_translate(learner_fn) -> CheckResult:
     """Exercise 2: ``translate(x, dx, dy)`` with integer shifts and background fill -1."""
     x = _images(2)
@@ -95,6 +97,9 @@ def reference_cutout(x: torch.Tensor, top: int, left: int, size: int) -> torch.T
     return augment.cutout(x, top, left, size, fill=-1.0)
 
 
+@exercise('cutout',
+          'the square may hang over an edge: keep only the part inside the image, and leave the input '
+          'unchanged.')
 def check_cutout(learner_fn) -> CheckResult:
     """Exercise 3: ``cutout(x, top, left, size)`` blanks a square to -1, clipped at the border."""
     x = _images(3)
@@ -112,3 +117,32 @@ def check_cutout(learner_fn) -> CheckResult:
              "Nothing changed: did you write into a copy and return the original?"),
     )
     return check_function("cutout", learner_fn, reference_cutout, cases, hints=hints)
+
+
+def leak_probe_accuracy(num_images: int = 400, num_steps: int = 60, seed: int = 0) -> float:
+    """Test accuracy of a probe telling translated real images (DiffAugment translation) from clean ones.
+
+    The real images are the first ``num_images`` Fashion-MNIST train images (half to train, half to test).
+    """
+    from ..augment import DiffAugment
+    from ..data import load_fashion_mnist, to_float
+    from ..metrics.leak_probe import fit_probe
+
+    real = to_float(load_fashion_mnist().train_images[:num_images])
+    augmented = DiffAugment("translation", seed=seed)(real).detach()
+    half = num_images // 2
+    _, test_accuracy = fit_probe(augmented[:half], real[half:], augmented[half:], real[:half],
+                                 num_steps=num_steps, seed=seed)
+    return test_accuracy
+
+
+def check_leak_prediction(prediction) -> CheckResult:
+    """Predict-then-run: can a small probe tell translated real images from clean ones ('yes' or 'no')?"""
+    if prediction is Ellipsis:
+        return check_prediction("leak prediction", prediction, ("yes", "no"), None, "")
+    accuracy = leak_probe_accuracy()
+    truth = "yes" if accuracy > 0.6 else "no"
+    return check_prediction("leak prediction", prediction, ("yes", "no"), truth,
+                            f"The probe's accuracy on held-out images was {accuracy:.2f} (chance 0.5): a discriminator "
+                            "that sees augmented reals and clean fakes learns the augmentation as a sign of "
+                            "'real', and the generator is pushed to draw shifted products.")

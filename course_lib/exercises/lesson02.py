@@ -13,7 +13,7 @@ import torch.nn.functional as F
 
 from ..gan.losses import minimax_d_loss, non_saturating_g_loss
 from ..models.dcgan import DCGANConfig, build_dcgan
-from .checks import CheckResult, Hint, check_function
+from .checks import CheckResult, Hint, check_function, check_prediction, exercise
 
 TINY = DCGANConfig(image_size=28, latent_dim=8, width=4)
 PARTS = ("the returned loss", "the discriminator's weights after the step", "the gradient that reached G")
@@ -87,6 +87,9 @@ def _stale(got, exp) -> bool:
     return _close(got[0], exp[0]) and not _leaked(got) and not _close(got[1], exp[1])
 
 
+@exercise('d_step',
+          'the D step must not change G: no gradient may flow into it. One loss term per side, then the usual '
+          'three optimizer calls.')
 def check_d_step(learner_fn) -> CheckResult:
     """Exercise 1: ``d_step(generator, discriminator, opt_d, real, z) -> d_loss`` (0-dim tensor)."""
     if not callable(learner_fn):
@@ -122,6 +125,8 @@ def reference_non_saturating_loss(fake_logits: torch.Tensor) -> torch.Tensor:
     return non_saturating_g_loss(fake_logits)
 
 
+@exercise('non_saturating_loss',
+          'rewrite -log(sigmoid(x)) as a function of x that torch computes without forming sigmoid(x) first.')
 def check_non_saturating_loss(learner_fn) -> CheckResult:
     """Exercise 2: ``non_saturating_loss(fake_logits)`` = -mean(log sigmoid(fake_logits)), stable."""
     g = torch.Generator().manual_seed(2)
@@ -145,3 +150,34 @@ def check_non_saturating_loss(learner_fn) -> CheckResult:
     )
     return check_function("non_saturating_loss", learner_fn, reference_non_saturating_loss, cases, hints=hints,
                           atol=1e-5, rtol=1e-5)
+
+
+def d_real_after(lr_d: float, num_steps: int = 120, num_images: int = 512, seed: int = 0) -> float:
+    """Mean D(x) on real batches over the last 20 of ``num_steps`` steps of the dcgan recipe at width 16, with
+    the discriminator's learning rate ``lr_d`` (the generator keeps the recipe's), on Fashion-MNIST images."""
+    import dataclasses
+
+    from ..data import training_data
+    from ..gan.recipes import get_recipe, make_trainer
+
+    recipe = get_recipe("dcgan")
+    images, _ = training_data(True, num_images)
+    train = dataclasses.replace(recipe.train, lr_d=lr_d, seed=seed)
+    trainer = make_trainer("dcgan", dataclasses.replace(recipe.model, width=16), train, images, device="cpu")
+    trainer.run(num_steps)
+    return trainer.history.mean("d_real", 20)
+
+
+def check_d_lr_prediction(prediction) -> CheckResult:
+    """Predict-then-run: with D's learning rate x10, is D(x) on real images 'higher', 'lower' or 'the same'?"""
+    choices = ("higher", "lower", "the same")
+    if prediction is Ellipsis:
+        return check_prediction("D learning rate x10", prediction, choices, None, "")
+    base_lr = 5e-4
+    base, fast = d_real_after(base_lr), d_real_after(10 * base_lr)
+    truth = "the same" if abs(fast - base) < 0.02 else "higher" if fast > base else "lower"
+    return check_prediction("D learning rate x10", prediction, choices, truth,
+                            f"Mean D(x) over the last 20 of 120 steps: {base:.2f} at lr_d={base_lr:g}, {fast:.2f} at "
+                            f"lr_d={10 * base_lr:g}. A faster D separates real from fake sooner; D(x) near 1 with "
+                            "D(G(z)) near 0 is the overpowering discriminator of section 9, whose generator then "
+                            "learns from nearly flat logits.")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import torch
 
-from .checks import CheckResult, Hint, check_function, hint_on_error
+from .checks import CheckResult, Hint, check_function, check_prediction, exercise, hint_on_error
 
 
 def _same(got, tensor) -> bool:
@@ -25,6 +25,8 @@ def reference_projection(phi: torch.Tensor, embedding: torch.Tensor, labels: tor
     return (phi * embedding[labels]).sum(dim=1)
 
 
+@exercise('projection',
+          'each image gets the embedding row of its own label; the term is an inner product with the features.')
 def check_projection(learner_fn) -> CheckResult:
     """Exercise 1: ``projection(phi, embedding, labels)``, the label's term of a projection discriminator."""
     g = torch.Generator().manual_seed(3)
@@ -56,6 +58,9 @@ BROADCAST = ("gain[labels] is (N, C) and x_hat is (N, C, H, W): add two trailing
              "gain[labels][:, :, None, None], so each channel's number covers its whole feature map.")
 
 
+@exercise('conditional_norm',
+          "the normalised features are scaled and shifted by their own label's parameters; mind the shapes for "
+          'broadcasting.')
 def check_conditional_norm(learner_fn) -> CheckResult:
     """Exercise 2: ``conditional_norm(x_hat, gain, bias, labels)``, the label's way into the generator."""
     g = torch.Generator().manual_seed(4)
@@ -73,3 +78,43 @@ def check_conditional_norm(learner_fn) -> CheckResult:
     )
     learner_fn = hint_on_error(learner_fn, lambda args: BROADCAST)
     return check_function("conditional_norm", learner_fn, reference_conditional_norm, cases, hints=hints)
+
+
+def gan_test_without_labels(n: int = 500, seed: int = 0) -> tuple[float, float]:
+    """(GAN-test accuracy of the shipped cgan, the same after replacing every class's CBN gain and bias with
+    their mean over the classes), on ``n`` samples with balanced labels, judged by the course classifier."""
+    import copy
+
+    from ..gan.sampling import sample
+    from ..gan.zoo import load_or_train
+    from ..models.cgan import ConditionalBatchNorm2d
+    from ..models.classifier import load_classifier
+
+    generator, _ = load_or_train("cgan")
+    blind = copy.deepcopy(generator)
+    with torch.no_grad():
+        for module in blind.modules():
+            if isinstance(module, ConditionalBatchNorm2d):
+                for table in (*module.gain.tables, *module.bias.tables):
+                    table.weight.copy_(table.weight.mean(0, keepdim=True).expand_as(table.weight))
+    classifier, labels = load_classifier(), torch.arange(n) % generator.num_classes
+
+    def accuracy(g):
+        with torch.no_grad():
+            return (classifier(sample(g, n, seed=seed, labels=labels)).argmax(1) == labels).float().mean().item()
+
+    return accuracy(generator), accuracy(blind)
+
+
+def check_label_path_prediction(prediction) -> CheckResult:
+    """Predict-then-run: GAN-test accuracy once the CBN tables no longer depend on the class: '0.1', '0.5', '0.9'?"""
+    choices = ("0.1", "0.5", "0.9")
+    if prediction is Ellipsis:
+        return check_prediction("label path", prediction, choices, None, "")
+    with_labels, blind = gan_test_without_labels()
+    truth = min(choices, key=lambda c: abs(float(c) - blind))
+    return check_prediction("label path", prediction, choices, truth,
+                            f"GAN-test accuracy {with_labels:.2f} with the class's own gains and biases, {blind:.2f} "
+                            "with their mean for every class. Conditional batch norm is the label's only way into "
+                            "this generator: without it every class gets the same kind of image, right for one "
+                            "label in ten.")

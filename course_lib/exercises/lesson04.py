@@ -14,7 +14,7 @@ import torch
 from torch import nn
 
 from ..gan.losses import gradient_penalty
-from .checks import CheckResult, Hint, LearnerError, check_function
+from .checks import CheckResult, Hint, LearnerError, check_function, exercise, not_attempted
 
 WEIGHT = 10.0
 
@@ -141,9 +141,45 @@ def _cases() -> list[tuple]:
     return cases
 
 
+@exercise('gradient_penalty',
+          'the penalty lives at points between real and fake images, one per sample; it needs the gradient of '
+          "the critic's scores there, kept differentiable.")
 def check_gradient_penalty(learner_fn) -> CheckResult:
     """Exercise: ``gradient_penalty(critic, real, fake, eps, weight=10.0)`` with eps (N,) in [0, 1]."""
     if not callable(learner_fn):
         return check_function("gradient_penalty", learner_fn, reference, [])
     return check_function("gradient_penalty", penalty_and_grad(learner_fn), penalty_and_grad(reference),
                           _cases(), hints=_hints(), atol=1e-4, rtol=1e-4)
+
+
+def toy_gradient_norm(penalty_weight: float, num_steps: int = 300, seed: int = 0) -> float:
+    """Mean |grad C| on real-fake interpolates of the 2-D toy critic trained with this penalty weight
+    (eight Gaussians against one blob, lesson 04 section 3)."""
+    from ..gan.toy_problems import ToyCritic, eight_gaussians, fit_critic, gaussian_blob, input_gradient_norms
+    from ..gan.toy_problems import interpolates as between
+
+    real, fake = eight_gaussians(1024, seed=seed), gaussian_blob(1024, seed=seed + 1)
+    torch.manual_seed(seed)
+    critic = ToyCritic()
+    fit_critic(critic, real, fake, num_steps=num_steps, penalty_weight=penalty_weight, seed=seed)
+    return input_gradient_norms(critic, between(real, fake, seed=seed)).mean().item()
+
+
+def check_penalty_weight(penalty_weight) -> CheckResult:
+    """Change a config, meet a target: a penalty weight whose critic has mean |grad C| within 0.15 of 1."""
+    name = "penalty weight"
+    if penalty_weight is Ellipsis:
+        return not_attempted(name, "set penalty_weight to a number, run the check, and adjust it until the "
+                                   "target is met.")
+    try:
+        weight = float(penalty_weight)
+    except (TypeError, ValueError):
+        return CheckResult(name, False, f"expected a number, got {penalty_weight!r}.")
+    if not 0 <= weight <= 1000:
+        return CheckResult(name, False, f"choose a weight between 0 and 1000, got {weight:g}.")
+    norm = toy_gradient_norm(weight)
+    message = f"lambda = {weight:g}: mean |grad C| on the interpolates = {norm:.3f} after 300 steps (target 1 ± 0.15)."
+    if abs(norm - 1) <= 0.15:
+        return CheckResult(name, True, message + " The penalty holds the critic near 1-Lipschitz where it is sampled.")
+    more = "larger one: the critic is still steeper than 1" if norm > 1 else "smaller one"
+    return CheckResult(name, False, message + f" Try a {more}.")

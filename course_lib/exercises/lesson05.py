@@ -16,7 +16,7 @@ import torch
 
 from ..editing.scores import psnr
 from ..models.unet import UNet, UNetConfig
-from .checks import CheckResult, Hint, check_function
+from .checks import CheckResult, Hint, check_function, check_prediction, exercise
 
 
 def decoder_step(feat: torch.Tensor, skip: torch.Tensor, up, decode) -> torch.Tensor:
@@ -95,6 +95,8 @@ def _explained(fn):
     return run
 
 
+@exercise('skip connection',
+          "bring the coarse features to the skip's size first, then join the two along the channel axis.")
 def check_skip_connection(learner_fn) -> CheckResult:
     """Exercise: ``decoder_step(feat, skip, up, decode)``, one U-Net decoder level with its skip connection."""
     if not callable(learner_fn):
@@ -144,7 +146,36 @@ PSNR_HINTS = (
 )
 
 
+@exercise('psnr', 'one mean squared error per image, over all its pixels; then decibels relative to the peak value 1.')
 def check_psnr(learner_fn) -> CheckResult:
     """Exercise: ``psnr(x, y)`` per image in dB for x, y (N, C, H, W) in [0, 1]."""
     return check_function("psnr", learner_fn, reference_psnr, _psnr_cases(), hints=PSNR_HINTS,
                           atol=1e-3, rtol=1e-4)
+
+
+def blur_of_optima(seed: int = 0) -> dict[str, float]:
+    """Sharpness of the L2 and L1 optima for a hole with three plausible fills: two of a striped pattern, one of
+    the same stripes shifted by one pixel. The photo's answer is one of them; which loss blurs?"""
+    from ..editing.ambiguity import loss_optima, sharpness
+
+    g = torch.Generator().manual_seed(seed)
+    rows = torch.arange(8).view(8, 1).expand(8, 8)
+    a = torch.where(rows % 2 == 0, 1.0, -1.0).view(1, 1, 8, 8)  # horizontal stripes
+    b = -a  # the same stripes, one pixel lower
+    answers = torch.cat([a, a, b]) + 0.01 * torch.randn(3, 1, 8, 8, generator=g)
+    optima = loss_optima(answers)
+    return {"L2": sharpness(optima["L2: mean"]).item(), "L1": sharpness(optima["L1: median"]).item(),
+            "one answer": sharpness(answers[:1]).item()}
+
+
+def check_blur_prediction(prediction) -> CheckResult:
+    """Predict-then-run: which loss's best single prediction is blurrier, 'L2' or 'L1'?"""
+    if prediction is Ellipsis:
+        return check_prediction("blur prediction", prediction, ("L2", "L1"), None, "")
+    values = blur_of_optima()
+    truth = "L2" if values["L2"] < values["L1"] else "L1"
+    return check_prediction("blur prediction", prediction, ("L2", "L1"), truth,
+                            f"Sharpness (mean neighbour difference): one plausible answer {values['one answer']:.2f}, "
+                            f"the L1 optimum {values['L1']:.2f}, the L2 optimum {values['L2']:.2f}. L2's optimum is "
+                            "the per-pixel mean, a blend of both patterns; L1's is the per-pixel median, which here "
+                            "is the majority pattern.")

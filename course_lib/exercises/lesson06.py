@@ -16,7 +16,7 @@ import torch
 from torch_fidelity.metric_fid import KEY_METRIC_FID, fid_features_to_statistics, fid_statistics_to_metric
 from torch_fidelity.metric_kid import kernel_mmd, mmd2
 
-from .checks import CheckResult, Hint, check_function
+from .checks import CheckResult, Hint, check_function, check_prediction, exercise
 
 
 def reference_fid(features_1: torch.Tensor, features_2: torch.Tensor) -> float:
@@ -97,6 +97,7 @@ def real_valued(fn):
     return run
 
 
+@exercise('fid', 'the statistics are a mean vector and a covariance matrix per set, with features as columns.')
 def check_fid(learner_fn) -> CheckResult:
     """Exercise: ``fid(features_1, features_2) -> float`` for (N1, D) and (N2, D) feature matrices."""
     if not callable(learner_fn):
@@ -145,7 +146,31 @@ def _mmd_cases() -> list[tuple]:
     return cases
 
 
+@exercise('mmd2_unbiased', 'the unbiased estimate leaves out the diagonal of the within-set kernel matrices.')
 def check_kid_mmd(learner_fn) -> CheckResult:
     """Exercise: ``mmd2_unbiased(x, y) -> float`` for x, y (m, d): one KID subset's estimate."""
     return check_function("mmd2_unbiased", learner_fn, reference_mmd, _mmd_cases(), hints=_mmd_hints(),
                           atol=1e-8, rtol=1e-5)
+
+
+def real_vs_real_fid(n: int, seed: int = 0) -> float:
+    """FID between two disjoint seeded halves of n test images each (2n <= 10000), in the course features."""
+    from ..metrics.features import make_extractor, real_features
+    from ..metrics.frechet import fid_torch_fidelity
+
+    real = real_features(make_extractor(), "test", progress=False)
+    order = torch.randperm(real.features.shape[0], generator=torch.Generator().manual_seed(seed))
+    return fid_torch_fidelity(real.features[order[:n]], real.features[order[n:2 * n]])
+
+
+def check_bias_prediction(prediction) -> CheckResult:
+    """Predict-then-run: is the FID of real against real larger at n = 500 or at n = 5000 ('500' or '5000')?"""
+    choices = ("500", "5000")
+    if prediction is Ellipsis:
+        return check_prediction("FID bias", prediction, choices, None, "")
+    small, large = real_vs_real_fid(500), real_vs_real_fid(5000)
+    truth = "500" if small > large else "5000"
+    return check_prediction("FID bias", prediction, choices, truth,
+                            f"Real against real: FID {small:.2f} at n = 500, {large:.2f} at n = 5000. Both sets come "
+                            "from one distribution, so the true FID is 0; the estimate's bias falls roughly like 1/n "
+                            "(the covariance estimate's error), which is why FIDs are only compared at one n.")

@@ -40,7 +40,7 @@ from torchvision.transforms import v2
 from course_lib.augment import ClassicAugment, ClassicConfig, DiffAugment, classic_pipeline
 from course_lib.categories import CLASS_NAMES, CLASS_NAMES_ZH, NUM_CLASSES
 from course_lib.data import load_fashion_mnist, to_float
-from course_lib.exercises.lesson01 import check_cutout, check_to_signed, check_translate
+from course_lib.exercises.lesson01 import check_cutout, check_leak_prediction, check_to_signed, check_translate
 from course_lib.metrics.leak_probe import fit_probe
 from course_lib.plots import show_images
 from course_lib.runtime import configure_cpu_threads, fast_mode, pick
@@ -196,15 +196,18 @@ print(f"({len(candidates)} probes of {detect_steps} steps, {n_detect} images per
       f"{time.perf_counter() - start:.1f} s)")
 
 # %% [markdown]
-# When this lesson was written, every probe landed well above 0.5 in both fast and full mode, even the
-# horizontal flip (section 8 shows why). So **never augment only the reals** for a GAN. Two ways out:
+# Read the printed accuracies: every one clearly above 0.5 is a fingerprint a discriminator can reward,
+# and look at the horizontal flip's line in particular (section 8 shows why it is not harmless here). So
+# **never augment only the reals** for a GAN. Two ways out:
 #
 # - **ADA** (Karras et al. 2020): augment everything $D$ sees, and apply each augmentation only with a
 #   probability $p < 1$. Their condition: an augmentation is *non-leaking* when the map
 #   $p \mapsto T_\# p$ on distributions is invertible, so $T_\# p_G = T_\# p_{\text{data}}$ forces
 #   $p_G = p_{\text{data}}$. Rotating by a uniformly random multiple of 90° fails it (every orientation
 #   looks alike afterwards); the same rotation applied with probability $p<1$ keeps the upright
-#   images more common, and passes. ADA tunes $p$ during training from an overfitting signal of $D$.
+#   images more common, and passes. In practice the margin is finite: with their augmentations, leaks
+#   were unlikely in practice as long as $p$ stayed below about 0.8 (Karras et al. 2020). ADA tunes $p$
+#   during training from an overfitting signal of $D$ instead of fixing it high.
 # - **DiffAugment** (Zhao et al. 2020): apply the same *differentiable* $T$ to real and fake images in
 #   both the D step and the G step:
 #   $$L_D = \mathbb{E}_x[\operatorname{softplus}(-D(T(x)))] + \mathbb{E}_z[\operatorname{softplus}(D(T(G(z))))],\qquad
@@ -261,9 +264,9 @@ print(f"DiffAugment (vectorized, per image): {(time.perf_counter() - start) / re
 
 # %% [markdown]
 # Compare the two lines: the loop pays the pipeline's fixed overhead once per image instead of once per
-# batch. For scale, the course's field notes measured a whole training step of a compact 28×28 DCGAN at
-# batch 64 on these 2-core machines at roughly 50 ms (49 s per epoch), so per-image v2 augmentation is
-# not free on a CPU. DiffAugment draws per-image parameters as tensors and applies them in one
+# batch. For scale, a whole training step of lesson 02's default DCGAN at batch 64 (D step, G step and
+# EMA update) ran at 1,014 images/s on one thread of an idle 2-core machine, about 63 ms per step
+# (`docs/performance.md`), so per-image v2 augmentation is not free on a CPU. DiffAugment draws per-image parameters as tensors and applies them in one
 # vectorized pass, with no loop at all.
 #
 # ## 5. DiffAugment
@@ -277,8 +280,10 @@ print(f"DiffAugment (vectorized, per image): {(time.perf_counter() - start) / re
 #   $(x - \bar x)\,\gamma + \bar x$ with the image mean $\bar x$ and $\gamma \sim U(1-\tfrac{s}{2}, 1+\tfrac{s}{2})$.
 # - **translation**: a whole-pixel shift by up to $\operatorname{round}(s \cdot H / 8)$ pixels in each
 #   direction, uncovered pixels set to the background $-1$.
-# - **cutout**: one square of side $\operatorname{round}(s \cdot H / 2)$ at a random centre set to $-1$
-#   (the paper fills 0, which on our scale would be a grey patch).
+# - **cutout**: one square of side $\operatorname{round}(s \cdot H / 2)$ at a random centre set to $-1$.
+#
+# The paper's code pads the translation with 0 and fills the cutout with 0 too; on our $[-1, 1]$ scale
+# 0 is mid-grey, a patch no catalog photo has, so both fills here are the background $-1$.
 #
 # All are differentiable in $x$. The real source:
 
@@ -299,8 +304,10 @@ plt.show()
 
 # %% [markdown]
 # Three checks on the claims above: gradients reach the input, strength 0 is exactly the identity, and the
-# saturation term vanishes for one channel. In a training loop the object is used like this (the training
-# lessons wire it in for you):
+# saturation term vanishes for one channel. In a training loop the object is used like this; the course's
+# `Trainer` does exactly this when its `TrainConfig(augment="color,translation,cutout")` names a policy.
+# The default recipes of lessons 02–04 train on the full catalog and leave it off; lesson 08 (fine-tuning
+# on a few photos, coming) is where it is used and measured.
 #
 # ```python
 # augment = DiffAugment("color,translation,cutout", strength=1.0, seed=0)
@@ -340,27 +347,23 @@ explorer.update()  # draw once; every later control change redraws by itself
 # Map stored images $v \in \{0, \dots, 255\}$ of shape $(N, 28, 28)$ to $x = v / 127.5 - 1$ of shape
 # $(N, 1, 28, 28)$, float32. Check: $0 \mapsto -1$ (background) and $255 \mapsto 1$.
 
-# %%
+# %% tags=["exercise"]
 def to_signed(images):
     """uint8 (N, 28, 28) in [0, 255] -> float32 (N, 1, 28, 28) in [-1, 1]."""
-    # 1. convert to float first (integer tensors cannot hold -0.5)
-    # 2. scale so 0 -> -1 and 255 -> 1
-    # 3. add the channel dimension
-    raise NotImplementedError
+    # Which dtype can hold -0.5? Which two numbers map 0 to -1 and 255 to 1? Where does the channel go?
+    ...
 
 
-# %%
-check_to_signed(to_signed)
-
-# %% [markdown]
+# %% [markdown] tags=["solution"]
 # **Solution**
 
-# %%
+# %% tags=["solution"]
 def to_signed(images):
     """uint8 (N, 28, 28) in [0, 255] -> float32 (N, 1, 28, 28) in [-1, 1]."""
     return images.float().div(127.5).sub(1.0).unsqueeze(1)
 
 
+# %%
 check_to_signed(to_signed)
 
 # %% [markdown]
@@ -370,23 +373,19 @@ check_to_signed(to_signed)
 # `dy` pixels down (negative values: left, up). Output pixel $(i, j)$ shows input pixel
 # $(i - dy, j - dx)$ when that lies inside the image, and the background $-1$ otherwise.
 
-# %%
+# %% tags=["exercise"]
 def translate(x, dx, dy):
     """(N, C, H, W) in [-1, 1] -> same shape, content shifted dx right and dy down, filled with -1."""
-    # 1. start from an output full of background: torch.full_like(x, -1.0)
-    # 2. if |dx| >= W or |dy| >= H nothing of the image remains
-    # 3. copy the overlapping block: output rows max(dy, 0) .. H + min(dy, 0) come from input rows
-    #    max(-dy, 0) .. H - max(dy, 0); the same for columns with dx. Beware: a[:-0] is empty.
-    raise NotImplementedError
+    # Start from background and copy the block of the input that is still inside the image after the shift.
+    # Work out its rows and columns for positive and negative shifts (and shifts larger than the image)
+    # on paper first; Python slices with a negative or zero end need care.
+    ...
 
 
-# %%
-check_translate(translate)
-
-# %% [markdown]
+# %% [markdown] tags=["solution"]
 # **Solution**
 
-# %%
+# %% tags=["solution"]
 def translate(x, dx, dy):
     """(N, C, H, W) in [-1, 1] -> same shape, content shifted dx right and dy down, filled with -1."""
     out = torch.full_like(x, -1.0)
@@ -398,6 +397,7 @@ def translate(x, dx, dy):
     return out
 
 
+# %%
 check_translate(translate)
 
 # %% [markdown]
@@ -407,22 +407,17 @@ check_translate(translate)
 # every image. The square may stick out of the image (even start at a negative row); only its part
 # inside the image changes. Do not modify the input in place.
 
-# %%
+# %% tags=["exercise"]
 def cutout(x, top, left, size):
     """(N, C, H, W) -> a copy with rows top..top+size-1, columns left..left+size-1 set to -1."""
-    # 1. work on x.clone()
-    # 2. clip the square to the image: a negative start must become 0 (negative Python indices wrap!)
-    # 3. assign -1 to that block of the last two dimensions
-    raise NotImplementedError
+    # The caller's tensor must not change. What happens to a square that starts above or left of the image?
+    ...
 
 
-# %%
-check_cutout(cutout)
-
-# %% [markdown]
+# %% [markdown] tags=["solution"]
 # **Solution**
 
-# %%
+# %% tags=["solution"]
 def cutout(x, top, left, size):
     """(N, C, H, W) -> a copy with rows top..top+size-1, columns left..left+size-1 set to -1."""
     out = x.clone()
@@ -430,7 +425,25 @@ def cutout(x, top, left, size):
     return out
 
 
+# %%
 check_cutout(cutout)
+
+# %% [markdown]
+# ### Exercise 4: predict, then run: does the augmentation leak?
+#
+# A discriminator is shown real images shifted by DiffAugment's `translation` (up to 1/8 of the image) and fakes
+# that are never shifted. Before you run anything: could a small CNN tell the shifted real images from clean
+# ones better than chance? Write `"yes"` or `"no"`, then run the check, which trains such a probe on 200 images
+# of each and tests it on 200 others.
+
+# %% tags=["exercise"]
+prediction = ...  # "yes" or "no"
+
+# %% tags=["solution"]
+prediction = "yes"  # translation moves the product off-centre, and no clean catalog photo looks like that
+
+# %%
+check_leak_prediction(prediction)
 
 # %% [markdown]
 # ## 8. What goes wrong in practice
@@ -497,3 +510,20 @@ for mode in (v2.InterpolationMode.BILINEAR, v2.InterpolationMode.BICUBIC):
 # for a discriminator to memorize. Augment with differentiable operations on real and fake alike, fill
 # with the background, draw parameters per image, and check with a probe whether an augmentation is
 # visible to a discriminator before trusting it.
+
+# %% [markdown]
+# ## Further reading
+#
+# Papers used in this lesson:
+# - H. Xiao, K. Rasul, R. Vollgraf, *Fashion-MNIST: a Novel Image Dataset for Benchmarking Machine Learning
+#   Algorithms*, 2017. [arXiv:1708.07747](https://arxiv.org/abs/1708.07747)
+# - T. Karras, M. Aittala, J. Hellsten, S. Laine, J. Lehtinen, T. Aila, *Training Generative Adversarial
+#   Networks with Limited Data* (ADA), NeurIPS 2020. [arXiv:2006.06676](https://arxiv.org/abs/2006.06676)
+# - S. Zhao, Z. Liu, J. Lin, J.-Y. Zhu, S. Han, *Differentiable Augmentation for Data-Efficient GAN
+#   Training* (DiffAugment), NeurIPS 2020. [arXiv:2006.10738](https://arxiv.org/abs/2006.10738)
+#
+# Tutorials and code:
+# - torchvision, *Getting started with transforms v2*:
+#   <https://pytorch.org/vision/stable/auto_examples/transforms/plot_transforms_getting_started.html>
+# - The DiffAugment authors' code, with PyTorch and TensorFlow versions of the three operations:
+#   <https://github.com/mit-han-lab/data-efficient-gans>

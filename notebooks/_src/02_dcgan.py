@@ -40,7 +40,7 @@ from IPython.display import display
 from scipy.spatial.distance import jensenshannon
 
 from course_lib.data import load_fashion_mnist, to_float
-from course_lib.exercises.lesson02 import check_d_step, check_non_saturating_loss
+from course_lib.exercises.lesson02 import check_d_lr_prediction, check_d_step, check_non_saturating_loss
 from course_lib.gan import recipes
 from course_lib.gan.health import diversity_ratio
 from course_lib.gan.losses import minimax_g_loss, non_saturating_g_loss
@@ -152,13 +152,30 @@ for name, (_, grad) in curves.items():
 # %% [markdown]
 # At a confident rejection the minimax gradient is about 100 times smaller. Both losses push the logit
 # up (negative gradient: increasing $\ell$ lowers the loss), but only the non-saturating one pushes hard
-# where the fakes are bad. All lessons use it (`loss="non_saturating"` in `TrainConfig`).
+# where the fakes are bad. The DCGAN and conditional recipes use it (`loss="non_saturating"` in `TrainConfig`).
+#
+# **It is not the same game.** Same fixed point, but not the Jensen–Shannon divergence of section 1. Take
+# $D = D^*$ of the current generator and hold it fixed while the generator moves. Since
+# $\log\frac{D^*}{1 - D^*} = \log\frac{p_{\text{data}}}{p_g}$, we have $-\log D^* = \log\frac{p_g}{p_{\text{data}}} - \log(1 - D^*)$.
+# The first term's expectation under $p_g$ has the gradient of $\mathrm{KL}(p_g \| p_{\text{data}})$. The second term's
+# expectation is minus the part of $C(G)$ that moves with $G$ (with $D^*$ held fixed; $D^*$ maximises $V$, so
+# holding it fixed does not change the gradient). Its gradient is therefore that of $-2\,\mathrm{JSD}$. Together
+# (Arjovsky & Bottou 2017, Theorem 2.5):
+#
+# $$\nabla_\theta\, \mathbb{E}_z\big[-\log D^*(G_\theta(z))\big] = \nabla_\theta \big[\mathrm{KL}(p_g \| p_{\text{data}})
+#   - 2\,\mathrm{JSD}(p_{\text{data}} \| p_g)\big].$$
+#
+# $\mathrm{KL}(p_g \| p_{\text{data}})$ is the *reverse* KL, and it is **mode-seeking**. It is large where $p_g$ puts mass that
+# $p_{\text{data}}$ lacks, so an unrealistic fake costs a lot. It is small where $p_g$ misses part of $p_{\text{data}}$,
+# so a dropped category costs little. The $-2\,\mathrm{JSD}$ term has the "wrong" sign and is bounded by
+# $2 \log 2$. So a non-saturating generator prefers realistic samples to covering every category. That is
+# the textbook explanation for mode dropping (section 9).
 #
 # ## 3. The DCGAN pair
 #
 # DCGAN's rules: no pooling (strided convolutions in $D$, strided transposed convolutions in $G$),
 # BatchNorm in both (not on $D$'s input layer or $G$'s output), ReLU in $G$ with a tanh output (the
-# images live in $[-1, 1]$), LeakyReLU(0.2) in $D$, weights drawn from $\mathcal N(0, 0.02)$. Our $D$
+# images live in $[-1, 1]$), LeakyReLU(0.2) in $D$, weights drawn from $\mathcal N(0, 0.02^2)$ (standard deviation 0.02). Our $D$
 # returns a logit and has no sigmoid. The real source:
 
 # %%
@@ -203,23 +220,18 @@ for name, model in (("generator", generator), ("discriminator", discriminator)):
 # The check runs your function and the reference on the same tiny seeded DCGAN and compares the loss,
 # $D$'s weights after the step, and whether any gradient leaked into $G$.
 
-# %%
+# %% tags=["exercise"]
 def d_step(generator, discriminator, opt_d, real, z):
     """real: (B, 1, 28, 28) in [-1, 1]; z: (B, latent_dim). Returns the 0-dim D loss."""
-    # 1. fakes from z, under torch.no_grad() (or .detach() them)
-    # 2. real_logits = discriminator(real); fake_logits = discriminator(fake)
-    # 3. loss: targets 1 for real, 0 for fake, on logits (F.binary_cross_entropy_with_logits or F.softplus)
-    # 4. opt_d.zero_grad(); loss.backward(); opt_d.step()
-    raise NotImplementedError
+    # Four parts: the fakes (this step must not train G), D's logits on both batches, L_D from section 1
+    # on logits, and one optimizer update that starts from clean gradients.
+    ...
 
 
-# %%
-check_d_step(d_step)
-
-# %% [markdown]
+# %% [markdown] tags=["solution"]
 # **Solution** (what `course_lib.gan.steps.d_step` does, without the extras):
 
-# %%
+# %% tags=["solution"]
 def d_step(generator, discriminator, opt_d, real, z):
     with torch.no_grad():
         fake = generator(z)
@@ -232,6 +244,7 @@ def d_step(generator, discriminator, opt_d, real, z):
     return loss.detach()
 
 
+# %%
 check_d_step(d_step)
 
 # %% [markdown]
@@ -239,31 +252,45 @@ check_d_step(d_step)
 # $-\frac1N \sum_i \log \sigma(\ell_i)$ as a 0-dim tensor. It must stay finite for logits like $-200$,
 # where $\sigma(\ell)$ underflows to 0 in float32.
 
-# %%
+# %% tags=["exercise"]
 def non_saturating_loss(fake_logits):
-    # -log(sigmoid(x)) is mathematically right but numerically wrong for very negative x;
-    # find the stable form (section 1 has it) and average over the batch.
-    raise NotImplementedError
+    """fake_logits (N,) -> the 0-dim non-saturating loss, finite for any logit."""
+    # -log(sigmoid(x)) is mathematically right but numerically wrong for very negative x.
+    ...
 
 
-# %%
-check_non_saturating_loss(non_saturating_loss)
-
-# %% [markdown]
+# %% [markdown] tags=["solution"]
 # **Solution:**
 
-# %%
+# %% tags=["solution"]
 def non_saturating_loss(fake_logits):
     return F.softplus(-fake_logits).mean()
 
 
+# %%
 check_non_saturating_loss(non_saturating_loss)
+
+# %% [markdown]
+# **Exercise 3: predict, then run: a ten times faster discriminator.** The recipe trains both networks with
+# Adam at $5 \cdot 10^{-4}$. If only $D$'s learning rate is multiplied by 10, will $D$'s mean output on real
+# images, $D(x)$, end up `"higher"`, `"lower"` or `"the same"` after 120 steps? Write your guess first; the
+# check then trains both settings (a width-16 DCGAN on 512 photos, about 5 s) and compares.
+
+# %% tags=["exercise"]
+prediction = ...  # "higher", "lower" or "the same"
+
+# %% tags=["solution"]
+prediction = "higher"  # a faster D separates real from fake sooner: D(x) rises towards 1, D(G(z)) falls
+
+# %%
+check_d_lr_prediction(prediction)
 
 # %% [markdown]
 # ## 5. Training the default recipe
 #
-# `course_lib.gan.recipes.RECIPES["dcgan"]` holds the settings chosen by measurement (see its comment);
-# `make_trainer` seeds the models, puts the whole catalog on the device as uint8 and builds the
+# `course_lib.gan.recipes.RECIPES["dcgan"]` holds the settings chosen by measurement (see its comment).
+# Adam's $\beta_1 = 0.5$ instead of the usual 0.9 is DCGAN's own choice: Radford et al. found that 0.9 made
+# training oscillate and become unstable, and 0.5 helped. `make_trainer` seeds the models, puts the whole catalog on the device as uint8 and builds the
 # `Trainer`. A `SnapshotRecorder` callback draws the **same 32 z** through the EMA generator every
 # few steps, so the frames differ only by what training changed.
 
@@ -282,6 +309,29 @@ print(f"{trainer.step} steps, {trainer.epoch:.2f} epochs of {len(train_images)} 
       f"{trainer.images_per_second:.0f} images/s on this machine")
 show_images(sample(trainer.ema.module, 64, seed=0), nrow=16, title=f"EMA generator after {trainer.step} steps")
 plt.show()
+
+# %% [markdown]
+# **The EMA generator.** Every sample in this course comes from `trainer.ema.module`, not from the generator being
+# trained. After each generator step the trainer moves a copy of the weights $\bar\theta$ toward the live ones
+# $\theta$ with an exponential moving average:
+#
+# $$\bar\theta_{n+1} = \beta_n\,\bar\theta_n + (1 - \beta_n)\,\theta_{n+1},\qquad
+#   \beta_n = \min\!\Big(\beta, \frac{1 + n}{10 + n}\Big),$$
+#
+# with $n$ the number of updates so far and $\beta = 0.999$ (`TrainConfig.ema_decay`). The live weights never settle, because the discriminator they answer keeps
+# moving: training circles around an equilibrium, and an average of the iterates sits closer to its centre
+# (Yazıcı et al. 2019; Karras et al. 2018 draw all their samples this way). A weight from $k$ updates ago counts
+# with a factor $\beta^k$, so the average remembers about $1/(1-\beta)$ steps. The warm-up term keeps a short
+# run's average from being dominated by the random initial weights. BatchNorm's running statistics are copied,
+# not averaged. The real code, and where this run ended:
+
+# %%
+ema = trainer.ema
+print(inspect.getsource(type(ema).current_decay))
+print(inspect.getsource(type(ema).update))
+warm_up = next(n for n in range(100_000) if (1 + n) / (10 + n) >= ema.decay)
+print(f"decay {ema.decay}: the warm-up ends after {warm_up:,} updates. This run made {ema.num_updates:,} updates; "
+      f"its next decay is {ema.current_decay():.4f}, a memory of about {1 / (1 - ema.current_decay()):.0f} steps")
 
 # %% [markdown]
 # ## 6. Reading the curves
@@ -303,9 +353,9 @@ print(f"last {window} steps: d_loss {history.mean('d_loss', window):.3f} (soluti
 #
 # - **GAN losses do not go down.** They measure each player against a *moving* opponent. Healthy
 #   training hovers: $L_D$ somewhat below 1.386 (the discriminator stays a little ahead), $L_G$ above 0.693.
-#   Trust the samples (and, from lesson 03, FID), not the loss.
-# - **$D(x)$ and $D(G(z))$ apart but not pinned.** $D(x) \approx 0.6$–$0.8$ and $D(G(z)) \approx 0.2$–$0.4$
-#   means the game is going on. $D(x) \to 1$ and $D(G(z)) \to 0$ for a long stretch means $D$ wins and the
+#   Trust the samples (and FID, which lesson 06 defines), not the loss.
+# - **$D(x)$ and $D(G(z))$ apart but not pinned.** $D(x)$ above $\tfrac12$ and $D(G(z))$ below it, both well away
+#   from 1 and 0 (the line above prints this run's means), means the game is going on. $D(x) \to 1$ and $D(G(z)) \to 0$ for a long stretch means $D$ wins and the
 #   generator's signal is weak (section 9).
 # - **$L_G$ climbing steadily while $L_D \to 0$**: the same failure seen in the losses.
 # - **Spikes in gradient norms** that do not settle, or any NaN: lower the learning rates
@@ -335,11 +385,14 @@ generator = pretrained_or(trainer.ema.module, "dcgan")
 # concentrate on a shell of radius $\approx \sqrt d$ ($d = 64$: 8). The straight line between two such
 # points cuts through the inside: at its midpoint, for nearly orthogonal $z_0, z_1$, $\|z\| \approx \sqrt{d/2}$,
 # a norm the generator almost never saw in training (the average images there look faded). Spherical
-# interpolation (White 2016) follows the great circle between the directions and interpolates the
-# norm linearly, so every point along the path is a typical $z$:
+# interpolation (White 2016) follows the great circle instead:
 #
-# $$\operatorname{slerp}(z_0, z_1; t) = \frac{\sin((1-t)\Omega)}{\sin\Omega}\hat z_0 + \frac{\sin(t\Omega)}{\sin\Omega}\hat z_1,
-#   \quad \cos\Omega = \hat z_0 \cdot \hat z_1, \text{ scaled by } (1-t)\|z_0\| + t\|z_1\|.$$
+# $$\operatorname{slerp}(z_0, z_1; t) = \frac{\sin((1-t)\Omega)}{\sin\Omega}\,z_0 + \frac{\sin(t\Omega)}{\sin\Omega}\,z_1,
+#   \qquad \cos\Omega = \hat z_0 \cdot \hat z_1,\ \hat z = z / \|z\|.$$
+#
+# For $\|z_0\| = \|z_1\|$ every point keeps that norm. The course's `slerp` is a small variant of White's: it
+# applies the formula to the unit vectors $\hat z_0, \hat z_1$ and multiplies by the linearly interpolated norm
+# $(1-t)\|z_0\| + t\|z_1\|$, so the norm also stays typical when the two norms differ:
 
 # %%
 d = generator.latent_dim
@@ -368,8 +421,9 @@ seeds.update()
 
 # %% [markdown]
 # **One latent dimension.** Keep $z$ and sweep one coordinate from $-3$ to $3$. Single coordinates of an
-# unconstrained GAN rarely mean one thing (the directions that do are found in lesson 06); most
-# dimensions change several properties at once, some hardly anything.
+# unconstrained GAN rarely mean one thing; most dimensions change several properties at once, some hardly
+# anything. Finding directions that do mean one thing is a topic of its own, which this course does not cover
+# yet: InfoGAN (Chen et al. 2016) trains for them, GANSpace (Härkönen et al. 2020) finds them afterwards by PCA.
 
 # %%
 sweep = DimensionExplorer(generator, seed=3, dim=0, steps=9, limit=3.0)
@@ -407,14 +461,17 @@ for ax, (name, cfg) in zip(axes, runs.items()):
 plt.show()
 
 # %% [markdown]
-# When this lesson was written, the full-size runs (2048 images, 300 steps, CPU, seed 0) gave:
-# recipe D accuracy 0.85, diversity 1.00; D lr ×10: 0.86 and 0.93; D lr ×10 with the minimax loss:
-# D accuracy **1.000** with $D(x) = 1.000$, $D(G(z)) = 0.000$, and diversity **0.22**. A discriminator
-# that learns faster is not fatal by itself: the non-saturating loss still hands the generator a gradient
-# of about $-1$ per logit. With the minimax loss the same discriminator wins outright, the generator's
-# gradient vanishes (section 2), and it is left drawing a few near-identical smudges: the overpowering
-# discriminator and the collapse are one failure seen from two sides. In fast mode (CI) the runs are
-# too short to separate. `HealthMonitor` (used by `python -m course_lib train`) warns on both signs.
+# Read the three printed lines (at full size; in fast mode (CI) the runs are too short to separate). A
+# discriminator that learns faster is not fatal by itself: the non-saturating loss still hands the generator a
+# gradient of about $-1$ per logit. A faster $D$ is even what the **two time-scale update rule** (TTUR, Heusel
+# et al. 2017) asks for: with separate learning rates and $D$ on the faster time scale, they prove convergence
+# to a local Nash equilibrium under their assumptions, and SAGAN (Zhang et al. 2019) trains $D$ at
+# $4 \cdot 10^{-4}$ and $G$ at $10^{-4}$. The course's recipes use equal rates because those measured well
+# (the comment in `course_lib/gan/recipes.py`). With the minimax loss the same discriminator can win
+# outright: D accuracy at 1.000 with $D(x) \to 1$ and $D(G(z)) \to 0$. Then the generator's gradient vanishes
+# (section 2), and it is left drawing a few near-identical smudges, with a diversity ratio far below 1: the
+# overpowering discriminator and the collapse are one failure seen from two sides. `HealthMonitor` (used by
+# `python -m course_lib train`) warns on both signs.
 #
 # ## 10. What goes wrong in practice
 #
@@ -434,9 +491,40 @@ plt.show()
 # - **Mode collapse**: the generator finds a few outputs $D$ currently accepts and drops the rest. Watch
 #   the diversity ratio (`HealthMonitor` warns), and the class coverage of lesson 03's metrics.
 #
-# **Summary.** The GAN game is a minimax over $V(D, G)$; against the optimal discriminator it minimises
-# a Jensen–Shannon divergence, whose solution is $p_g = p_{\text{data}}$. Generators train on the
-# non-saturating loss because its gradient survives a confident discriminator. DCGAN is a mirrored pair
-# of strided (transposed) convolutions with BatchNorm; on a laptop CPU the default recipe draws
-# recognisable products in minutes. Read the curves as a game, look at samples on a fixed z, and
-# interpolate with slerp.
+# **Summary.** The GAN game is a minimax over $V(D, G)$; against the optimal discriminator the minimax
+# generator minimises a Jensen–Shannon divergence, whose solution is $p_g = p_{\text{data}}$. Generators train
+# on the non-saturating loss instead, because its gradient survives a confident discriminator. It keeps the
+# fixed point but changes the path: against $D^*$ it follows $\mathrm{KL}(p_g \| p_{\text{data}}) - 2\,\mathrm{JSD}$, which
+# is mode-seeking. DCGAN is a mirrored pair of strided (transposed) convolutions with BatchNorm. On one core
+# of a 2-core CPU the default recipe draws recognisable products after about 85 s of training
+# (`docs/performance.md`). Samples come from an EMA of the generator's weights. Read the curves as a game,
+# look at samples on a fixed z, and interpolate with slerp.
+
+# %% [markdown]
+# ## Further reading
+#
+# Papers used in this lesson:
+# - I. Goodfellow et al., *Generative Adversarial Nets*, NeurIPS 2014. [arXiv:1406.2661](https://arxiv.org/abs/1406.2661)
+# - A. Radford, L. Metz, S. Chintala, *Unsupervised Representation Learning with Deep Convolutional Generative
+#   Adversarial Networks* (DCGAN), ICLR 2016. [arXiv:1511.06434](https://arxiv.org/abs/1511.06434)
+# - M. Arjovsky, L. Bottou, *Towards Principled Methods for Training Generative Adversarial Networks*, ICLR 2017.
+#   [arXiv:1701.04862](https://arxiv.org/abs/1701.04862)
+# - M. Heusel et al., *GANs Trained by a Two Time-Scale Update Rule Converge to a Local Nash Equilibrium* (TTUR),
+#   NeurIPS 2017. [arXiv:1706.08500](https://arxiv.org/abs/1706.08500)
+# - H. Zhang, I. Goodfellow, D. Metaxas, A. Odena, *Self-Attention Generative Adversarial Networks* (SAGAN),
+#   ICML 2019. [arXiv:1805.08318](https://arxiv.org/abs/1805.08318)
+# - T. Karras, T. Aila, S. Laine, J. Lehtinen, *Progressive Growing of GANs for Improved Quality, Stability, and
+#   Variation*, ICLR 2018 (the EMA generator). [arXiv:1710.10196](https://arxiv.org/abs/1710.10196)
+# - Y. Yazıcı et al., *The Unusual Effectiveness of Averaging in GAN Training*, ICLR 2019.
+#   [arXiv:1806.04498](https://arxiv.org/abs/1806.04498)
+# - T. White, *Sampling Generative Networks*, 2016 (slerp). [arXiv:1609.04468](https://arxiv.org/abs/1609.04468)
+# - X. Chen et al., *InfoGAN*, NeurIPS 2016. [arXiv:1606.03657](https://arxiv.org/abs/1606.03657);
+#   E. Härkönen et al., *GANSpace*, NeurIPS 2020. [arXiv:2004.02546](https://arxiv.org/abs/2004.02546)
+#
+# Tutorials:
+# - PyTorch, *DCGAN Tutorial* (the same game on celebrity faces, with the usual sigmoid + `BCELoss`):
+#   <https://pytorch.org/tutorials/beginner/dcgan_faces_tutorial.html>
+# - *Dive into Deep Learning*, chapters "Generative Adversarial Networks" and "Deep Convolutional Generative
+#   Adversarial Networks": <https://d2l.ai/chapter_generative-adversarial-networks/gan.html>
+# - S. Chintala et al., *How to Train a GAN? Tips and tricks to make GANs work* (ganhacks):
+#   <https://github.com/soumith/ganhacks>

@@ -38,7 +38,7 @@ from IPython.display import HTML, display
 
 from course_lib.categories import CLASS_NAMES, CLASS_NAMES_ZH, KEYWORDS, NUM_CLASSES, match_description
 from course_lib.data import load_fashion_mnist, to_float
-from course_lib.exercises.lesson03 import check_conditional_norm, check_projection
+from course_lib.exercises.lesson03 import check_conditional_norm, check_label_path_prediction, check_projection
 from course_lib.gan.recipes import RECIPES, make_trainer, steps_for_epochs
 from course_lib.gan.sampling import latent_noise, sample
 from course_lib.gan.zoo import pretrained_or
@@ -69,15 +69,24 @@ print(f"fast mode: {fast_mode()}; train {tuple(images.shape)}, labels {tuple(lab
 # distributions. The only change to the training step is that both networks get the labels
 # (`course_lib.gan.steps` passes them through; the trainer draws fake labels uniformly).
 #
-# **Where the label enters D: the projection discriminator.** Write the optimal logit as a log density
-# ratio and split it with Bayes' rule (Miyato & Koyama 2018):
+# **Where the label enters D: the projection discriminator.** In lesson 02, $D^*$ is a probability,
+# $D^* = p_{\text{data}} / (p_{\text{data}} + p_G)$, so its **logit** is a log density ratio,
+# $\log\frac{D^*}{1 - D^*} = \log\frac{p_{\text{data}}}{p_G}$. Our $D$ returns exactly that logit. For pairs, split it
+# with Bayes' rule (Miyato & Koyama 2018):
 #
-# $$D^*(x, y) = \log\frac{p_{\text{data}}(x, y)}{p_G(x, y)}
+# $$\operatorname{logit} D^*(x, y) = \log\frac{p_{\text{data}}(x, y)}{p_G(x, y)}
 #   = \underbrace{\log\frac{p_{\text{data}}(x)}{p_G(x)}}_{\text{"is it a product photo?"}}
 #   + \underbrace{\log\frac{p_{\text{data}}(y \mid x)}{p_G(y \mid x)}}_{\text{"does it look like a } y\text{?"}}.$$
 #
-# If both conditionals are softmax classifiers on shared features $\phi(x)$, the second term is linear in
-# the one-hot $y$, so the discriminator becomes
+# Suppose both conditionals are softmax classifiers on shared features $\phi(x)$:
+# $p_{\text{data}}(y \mid x) = \exp(v_y^{\top}\phi(x)) / Z_{\text{data}}(x)$, and the same for $p_G$ with vectors $u_y$ and
+# normaliser $Z_G(x)$. Then the second term is
+#
+# $$\log\frac{p_{\text{data}}(y \mid x)}{p_G(y \mid x)} = (v_y - u_y)^\top \phi(x) - \big(\log Z_{\text{data}}(x) - \log Z_G(x)\big).$$
+#
+# Its first part is linear in the one-hot $y$: $(Vy)^\top\phi(x)$, where column $k$ of $V$ is $v_k - u_k$. The
+# log-partition difference depends on $x$ only, not on $y$, so it joins the first term in one unconditional
+# score $\psi(\phi(x))$. The discriminator becomes
 #
 # $$D(x, y) = \psi(\phi(x)) + (V y)^\top \phi(x),$$
 #
@@ -137,6 +146,46 @@ print(f"z {tuple(z.shape)} + labels {tuple(y.shape)} -> fake {tuple(fake.shape)}
 print(f"parameters: generator {sum(p.numel() for p in generator.parameters()):,}, "
       f"discriminator {sum(p.numel() for p in discriminator.parameters()):,} "
       f"(of which V: {discriminator.embed.tables[0].weight.numel():,})")
+
+# %% [markdown]
+# **Spectral normalisation in D.** The printed config says `d_norm='spectral'`: the recipe's discriminator has no
+# BatchNorm. Instead every weight matrix $W$ is divided by its largest singular value (Miyato et al. 2018). That
+# covers the convolution kernels reshaped to (out, in·k·k), the linear $\psi$ and the embedding table $V$:
+#
+# $$\bar W = \frac{W}{\sigma(W)},\qquad \sigma(W) = \max_{h \ne 0} \frac{\|W h\|_2}{\|h\|_2}.$$
+#
+# A linear map with $\sigma = 1$ stretches no input. LeakyReLU is 1-Lipschitz, and Lipschitz constants multiply
+# under composition. So the feature path $\phi$ is about 1-Lipschitz in the image, and for each label $D(\cdot, y)$
+# is a sum of two such paths ($\|Vy\| \le 1$). $D$ cannot become arbitrarily sharp, so the generator's gradient
+# stays informative. That is lesson 04's concern, a Lipschitz critic, handled more cheaply. "About": for a
+# convolution, the reshaped kernel's $\sigma$ only approximates the layer's operator norm. $\sigma(W)$ comes from
+# power iteration, one step per training forward pass, with $u$ kept from step to step:
+#
+# $$v \leftarrow \frac{W^\top u}{\|W^\top u\|},\qquad u \leftarrow \frac{W v}{\|W v\|},\qquad \sigma(W) \approx u^\top W v.$$
+#
+# Why here: the recipe was chosen by GAN-test accuracy after 600 steps (its comment, printed below). A
+# spectral-norm D reached 0.42 and a batch-norm D 0.25. SN-GAN and BigGAN pair spectral norm with the
+# **hinge loss** (Lim & Ye 2017; `loss="hinge"` in `course_lib.gan.losses`):
+#
+# $$L_D = \mathbb{E}\big[\max(0, 1 - D(x, y))\big] + \mathbb{E}\big[\max(0, 1 + D(G(z, y), y))\big],\qquad
+#   L_G = -\mathbb{E}\big[D(G(z, y), y)\big].$$
+#
+# $D$ stops pushing on a sample once its logit is beyond the margin ±1. In the same measurement, spectral norm with
+# the hinge loss at Adam($2\cdot10^{-4}$, $\beta = (0, 0.9)$) reached 0.15, so the recipe keeps the non-saturating
+# loss and the DCGAN optimiser. That was one run per setting: a reason for the choice, not a law.
+
+# %%
+lines = inspect.getsource(inspect.getmodule(make_trainer)).splitlines()
+start = next(i for i, line in enumerate(lines) if line.strip().startswith("# cgan:"))
+end = next(i for i in range(start, len(lines)) if not lines[i].strip().startswith("#"))
+print("\n".join(line.strip() for line in lines[start:end]))
+discriminator.eval()  # in eval mode, reading a weight runs no extra power-iteration step
+for name, module in discriminator.named_modules():
+    if hasattr(module, "parametrizations"):
+        w = module.weight.detach().flatten(1)  # the normalised weight as a matrix
+        print(f"{name:12s} {type(module).__name__:9s} {str(tuple(w.shape)):12s} "
+              f"largest singular value {torch.linalg.matrix_norm(w, ord=2):.3f}")
+discriminator.train()
 
 # %% [markdown]
 # ## 3. Training
@@ -289,26 +338,23 @@ explorer.update()  # draw once; every later change redraws by itself
 # $(K, D)$ (row $k$ is $V e_k$) and labels $(N,)$, return the projection term $(V y_i)^\top \phi_i$ for every
 # image: shape $(N,)$.
 
-# %%
+# %% tags=["exercise"]
 def projection(phi, embedding, labels):
     """phi (N, D), embedding (K, D), labels (N,) int64 -> (N,) inner products of each image with its label."""
-    # 1. look up each image's label embedding: embedding[labels] is (N, D)
-    # 2. multiply elementwise with phi and sum over the feature dimension
-    raise NotImplementedError
+    # One number per image, from its features and the embedding of its own label.
+    ...
 
 
-# %%
-check_projection(projection)
-
-# %% [markdown]
+# %% [markdown] tags=["solution"]
 # **Solution**
 
-# %%
+# %% tags=["solution"]
 def projection(phi, embedding, labels):
     """phi (N, D), embedding (K, D), labels (N,) int64 -> (N,) inner products of each image with its label."""
     return (phi * embedding[labels]).sum(dim=1)
 
 
+# %%
 check_projection(projection)
 
 # %% [markdown]
@@ -318,28 +364,41 @@ check_projection(projection)
 # and labels $(N,)$, return $\hat h \cdot \gamma_{y} + \beta_{y}$, each channel scaled and shifted by its own
 # number for the image's label. (The library stores $\gamma$ as $1 +$ a table, so it starts at the identity.)
 
-# %%
+# %% tags=["exercise"]
 def conditional_norm(x_hat, gain, bias, labels):
     """x_hat (N, C, H, W), gain and bias (K, C), labels (N,) -> (N, C, H, W)."""
-    # 1. pick each image's row: gain[labels] is (N, C)
-    # 2. give it two trailing dimensions so it broadcasts over H and W
-    # 3. scale, then shift
-    raise NotImplementedError
+    # Each image is normalised already; its label decides its per-channel scale and shift.
+    ...
+
+
+# %% [markdown] tags=["solution"]
+# **Solution**
+
+# %% tags=["solution"]
+def conditional_norm(x_hat, gain, bias, labels):
+    """x_hat (N, C, H, W), gain and bias (K, C), labels (N,) -> (N, C, H, W)."""
+    return x_hat * gain[labels][:, :, None, None] + bias[labels][:, :, None, None]
 
 
 # %%
 check_conditional_norm(conditional_norm)
 
 # %% [markdown]
-# **Solution**
+# ### Exercise 3: predict, then run: take the label's way into the generator away
+#
+# In this generator the label enters only through conditional batch norm (section 1): per class, one row of
+# gains and one of biases. Replace every class's row with the mean row over the classes, so the tables no longer
+# depend on the label. What GAN-test accuracy will samples drawn with balanced labels get: about `"0.1"`,
+# `"0.5"` or `"0.9"`? Guess first; the check does it to the shipped generator and measures.
+
+# %% tags=["exercise"]
+prediction = ...  # "0.1", "0.5" or "0.9"
+
+# %% tags=["solution"]
+prediction = "0.1"  # every label then gets the same image distribution: right for one class in ten
 
 # %%
-def conditional_norm(x_hat, gain, bias, labels):
-    """x_hat (N, C, H, W), gain and bias (K, C), labels (N,) -> (N, C, H, W)."""
-    return x_hat * gain[labels][:, :, None, None] + bias[labels][:, :, None, None]
-
-
-check_conditional_norm(conditional_norm)
+check_label_path_prediction(prediction)
 
 # %% [markdown]
 # ## 8. What goes wrong in practice
@@ -366,5 +425,31 @@ check_conditional_norm(conditional_norm)
 #
 # **Summary.** A conditional GAN feeds the label to both networks: through gains and biases of every
 # generator normalisation layer, and as a projection $(Vy)^\top\phi(x)$ in the discriminator, which follows
-# from splitting the optimal logit into "is it real" and "is it this class". A category × seed grid shows
-# conditioning at a glance; label-vs-noise effect and a judge classifier turn it into numbers.
+# from splitting the optimal logit into "is it real" and "is it this class". The recipe's discriminator is
+# spectrally normalised: each weight matrix divided by its largest singular value, which bounds how sharp D can
+# get. A category × seed grid shows conditioning at a glance; label-vs-noise effect and a judge classifier turn
+# it into numbers.
+
+# %% [markdown]
+# ## Further reading
+#
+# Papers used in this lesson:
+# - M. Mirza, S. Osindero, *Conditional Generative Adversarial Nets*, 2014.
+#   [arXiv:1411.1784](https://arxiv.org/abs/1411.1784)
+# - T. Miyato, M. Koyama, *cGANs with Projection Discriminator*, ICLR 2018.
+#   [arXiv:1802.05637](https://arxiv.org/abs/1802.05637)
+# - T. Miyato, T. Kataoka, M. Koyama, Y. Yoshida, *Spectral Normalization for Generative Adversarial Networks*,
+#   ICLR 2018. [arXiv:1802.05957](https://arxiv.org/abs/1802.05957)
+# - H. de Vries et al., *Modulating Early Visual Processing by Language* (conditional batch norm), NeurIPS 2017.
+#   [arXiv:1707.00683](https://arxiv.org/abs/1707.00683)
+# - J. H. Lim, J. C. Ye, *Geometric GAN* (the hinge loss), 2017. [arXiv:1705.02894](https://arxiv.org/abs/1705.02894)
+# - A. Brock, J. Donahue, K. Simonyan, *Large Scale GAN Training for High Fidelity Natural Image Synthesis*
+#   (BigGAN), ICLR 2019. [arXiv:1809.11096](https://arxiv.org/abs/1809.11096)
+# - K. Shmelkov, C. Schmid, K. Alahari, *How good is my GAN?* (GAN-test, GAN-train), ECCV 2018.
+#   [arXiv:1807.09499](https://arxiv.org/abs/1807.09499)
+#
+# Tutorials and code:
+# - Keras, *Conditional GAN* (the label concatenated to the inputs, the design this lesson argues against, on
+#   MNIST): <https://keras.io/examples/generative/conditional_gan/>
+# - PyTorch, `torch.nn.utils.parametrizations.spectral_norm` (the power iteration used here):
+#   <https://pytorch.org/docs/stable/generated/torch.nn.utils.parametrizations.spectral_norm.html>

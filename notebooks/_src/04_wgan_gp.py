@@ -11,9 +11,12 @@
 # %% [markdown]
 # # Lesson 04 · Wasserstein GAN with a gradient penalty
 #
-# The DCGAN of lesson 02 minimises, in effect, the Jensen-Shannon divergence between the catalog and
-# the generator's images. This lesson shows where that goes wrong, replaces it with the Wasserstein
-# distance, and builds the constraint that makes the Wasserstein critic work: the gradient penalty of
+# Lesson 02's game is built on a discriminator's log density ratio. Against the optimal discriminator the
+# minimax generator minimises the Jensen-Shannon divergence between the catalog and the generator's images.
+# The non-saturating generator that lesson 02 trains follows the gradient of
+# $\mathrm{KL}(p_g \| p_{\text{data}}) - 2\,\mathrm{JSD}$ instead (Arjovsky & Bottou 2017). When the two
+# distributions do not overlap, neither gives a usable distance: JS is stuck at $\log 2$ and that KL is
+# infinite. This lesson shows where that goes wrong, replaces them with the Wasserstein distance, and builds the constraint that makes the Wasserstein critic work: the gradient penalty of
 # Gulrajani et al. (2017), a classic source of silent bugs.
 #
 # **Learning goals**
@@ -39,7 +42,7 @@ import torch
 from IPython.display import display
 
 from course_lib.data import to_float, training_data
-from course_lib.exercises.lesson04 import check_gradient_penalty
+from course_lib.exercises.lesson04 import check_gradient_penalty, check_penalty_weight
 from course_lib.gan.losses import clip_weights, gradient_penalty, wasserstein_d_loss
 from course_lib.gan.recipes import RECIPES, make_trainer
 from course_lib.gan.sampling import sample
@@ -116,7 +119,9 @@ for t in (0.1, 0.5, 1.0, 2.0):
 # $784$-dimensional pixel space, and so do a generator's images. Two such surfaces almost never
 # overlap (Arjovsky & Bottou 2017), which is exactly the $|\theta| > w$ case: a near-perfect
 # discriminator exists, $\mathrm{JS} = \log 2$, and its gradient vanishes. The non-saturating loss of
-# lesson 02 is a patch for that; the Wasserstein distance removes the cause.
+# lesson 02 patches the vanishing gradient. Arjovsky & Bottou show that its updates become unstable as the
+# discriminator nears that optimum, and the divergence it follows is the mode-seeking one of lesson 02. The
+# Wasserstein distance removes the cause.
 #
 # ## 2. The critic and the Lipschitz constraint
 #
@@ -132,9 +137,9 @@ for t in (0.1, 0.5, 1.0, 2.0):
 print(inspect.getsource(wasserstein_d_loss))
 
 # %% [markdown]
-# In the 1-D example the optimal critic is $C(x) = -x$ (slope 1, pointing toward the catalog), and the
-# bracket then equals $\theta$ exactly. Without the constraint the bracket is unbounded: $C(x) = -100x$
-# scores $100\,\theta$, so an unconstrained critic's "distance" is meaningless and its gradients explode.
+# In the 1-D example an optimal critic is $C(x) = -\operatorname{sign}(\theta)\, x$ (up to a constant): slope 1,
+# rising toward the catalog, and the bracket then equals $|\theta| = W$ exactly. For the $\theta = 1.5 > 0$ below
+# that is $C(x) = -x$. Without the constraint the bracket is unbounded: $C(x) = -100x$ scores $100\,\theta$, so an unconstrained critic's "distance" is meaningless and its gradients explode.
 
 # %%
 theta = 1.5
@@ -149,14 +154,19 @@ for slope in (1.0, 100.0):
 #
 # **Weight clipping** (Arjovsky et al. 2017) clamps every weight of the critic to $[-c, c]$ after each
 # update. A network with bounded weights is Lipschitz, but with *some* constant $K$ that depends on $c$
-# and the architecture, so the critic estimates $K \cdot W$, and Gulrajani et al. show that clipping
+# and the architecture. The clipped networks are only a subset of the $K$-Lipschitz functions, so the
+# supremum over them is **at most** $K \cdot W$: the critic estimates $K \cdot W$ at best, and possibly much less
+# if no clipped network comes close to the optimal critic. Gulrajani et al. show that clipping
 # pushes most weights to $\pm c$ and makes the critic far too simple, or, with a larger $c$, its
 # gradients explode.
 #
 # **The gradient penalty.** An optimal critic has $\|\nabla C\| = 1$ almost everywhere on the straight
 # lines between points of $P_r$ and $P_g$ that the optimal transport plan pairs (Gulrajani et al. 2017,
-# Prop. 1). So instead of restricting the weights, penalise the gradient norm for deviating from 1 at
-# random points on such lines:
+# Prop. 1). The optimal transport plan is unknown, so WGAN-GP uses a **relaxation**. It takes lines
+# between *independent* pairs: a real image and a fake drawn separately, not the pairs the plan would match.
+# At random points on those lines it penalises the gradient norm for deviating from 1, instead of restricting
+# the weights. Prop. 1 says nothing about these lines. Gulrajani et al. argue that constraining the gradient
+# only there is enough in practice, and their experiments support it; it is not a theorem:
 # $$L_C = \mathbb{E}_{\tilde x \sim P_g}[C(\tilde x)] - \mathbb{E}_{x \sim P_r}[C(x)]
 #   + \lambda\, \mathbb{E}_{\hat x}\big[(\|\nabla_{\hat x} C(\hat x)\|_2 - 1)^2\big],\qquad
 #   \hat x = \epsilon x + (1 - \epsilon)\tilde x,\ \epsilon \sim U[0, 1],$$
@@ -200,6 +210,10 @@ for ax, name in zip(axes, ("clipping c=0.1", "penalty λ=10")):
     ax.set_title(f"critic weights, {name}")
 plt.tight_layout()
 plt.show()
+for name, kwargs in settings.items():
+    if kwargs.get("clip"):
+        weights = torch.cat([p.detach().flatten() for p in toy_critics[name].parameters()])
+        print(f"{name}: {(weights.abs() >= 0.999 * kwargs['clip']).float().mean():.0%} of the weights sit at ±c")
 
 # %% [markdown]
 # ## 4. Explorer: λ, clipping, and what the critic looks like
@@ -217,31 +231,38 @@ explorer.update()  # draw once; every later control change refits (or reuses) an
 # %% [markdown]
 # What to see: with λ around 10 the gradient norm at the interpolates sits near 1 and the critic is a
 # slope from the blob up to the ring; with a tiny λ the norms and the estimate grow with the training
-# steps, as without a constraint (section 2). Clipping has no setting that gives norm 1: when this
-# lesson was written, the comparison cell above at full size (300 steps, 2000 points, seed 0) gave
-# median gradient norms 1.05 with the penalty, 0.0004 with $c = 0.01$ (estimate 0.0005: a flat critic,
-# 95% of its weights at $\pm c$), 4.7 with $c = 0.1$ (76% at $\pm c$) and about 1700 without a constraint.
-# (In fast mode the critics are trained for fewer steps, so the pictures are rougher.)
+# steps, as without a constraint (section 2). Clipping has no setting that gives norm 1. Compare the medians
+# printed by the comparison cell of section 3: a small $c$ gives a nearly flat critic with a tiny estimate, a
+# larger $c$ gives norms well above 1, and the share of weights at $\pm c$ is printed under the histograms.
+# (In fast mode the critics are trained for fewer steps, so the numbers and pictures are rougher.)
 #
 # ## 5. Training a WGAN-GP on Fashion-MNIST
 #
 # The recipe is the paper's: Adam with lr $10^{-4}$ and $\beta = (0, 0.9)$, $n_\text{critic} = 5$ critic
-# steps per generator step and $\lambda = 10$. On a short CPU budget a higher rate learns faster (180
-# generator steps, one seed each: FID 32 with lr $3 \cdot 10^{-4}$ against 52 with $10^{-4}$); try
-# `python -m course_lib train wgan-gp --lr 3e-4` and compare. The critic is the DCGAN
-# discriminator **without batch norm** (section 8 shows why), with a per-sample layer norm instead:
+# steps per generator step and $\lambda = 10$. The five critic steps play the part that a faster discriminator
+# learning rate plays in TTUR (Heusel et al. 2017). The critic's gradient approximates $\nabla W$ only if the
+# critic stays near its optimum, so it must move faster than the generator. On a short CPU budget a higher
+# rate learns faster: the recipe's comment, printed below, records one seed each after 180 generator steps.
+# Try `python -m course_lib train wgan-gp --lr 3e-4` and compare. The critic is the DCGAN discriminator
+# **without batch norm** (section 8 shows why), with a per-sample layer norm instead:
 
 # %%
 recipe = RECIPES["wgan-gp"]
 print(recipe.model)
 print(recipe.train)
+lines = inspect.getsource(inspect.getmodule(make_trainer)).splitlines()
+start = next(i for i, line in enumerate(lines) if line.strip().startswith("# wgan-gp:"))
+end = next(i for i in range(start, len(lines)) if not lines[i].strip().startswith("#"))
+print("\n".join(line.strip() for line in lines[start:end]), "\n")
 print(inspect.getsource(Critic))
 
 # %% [markdown]
 # The trainer's regulariser hook adds the penalty to each critic loss (`regularizer="gp"`). Every few
 # steps a callback records the critic's estimate $\widehat W = -L_\text{critic}$ (without the penalty, averaged
-# over the last steps) and the FID of the EMA generator's samples (course classifier features, lower is
-# better; lesson 02 introduces FID).
+# over the last steps) and the FID of the EMA generator's samples. FID is explained in lesson 06. For now,
+# read it as a distance between the mean and covariance of the features of generated images and of real
+# images, taken from the course's Fashion-MNIST classifier. It is 0 when the two sets of statistics match,
+# and lower is better.
 
 # %%
 images, labels = training_data(fast_mode(), fast_images=pick(60000, 512))
@@ -327,12 +348,12 @@ for ax, kind in zip(axes, ("dcgan", "wgan-gp")):
 plt.show()
 
 # %% [markdown]
-# When this lesson was written, this cell at full size (budget 400 batches of 64, seeds 0-2, FID on 1000
-# samples, on a shared 2-core CPU) gave: DCGAN FID 29.4, 30.5, 34.2 (mean 31.4, 400 generator steps
-# each); WGAN-GP 44.9, 42.1, 40.7 (mean 42.6, 80 generator steps each). (The FID scale belongs to the
-# course classifier's weights at that time; compare the two rows, not the absolute values.) So on a
-# budget this small the DCGAN, with five times the generator steps, is *ahead*, and no seed of either
-# recipe stood out (spreads of 4.9 and 4.3): WGAN-GP's stability does not buy speed. What it buys shows
+# Read the two means and spreads printed above (at full size; in fast mode the runs are too short to mean
+# much). On the same real data the DCGAN makes five times the generator steps, so on a budget this small
+# expect it to be *ahead*. Compare the spreads with the gap between the means before calling either recipe
+# more stable. The shipped models show the same gap at full length: FID 8.84 ± 0.18 for the DCGAN after 8
+# epochs, 28.07 ± 0.45 for the WGAN-GP after 4, over 3 seeds each. `docs/models.md` attributes most of that
+# gap to the WGAN-GP's tenth of the generator steps. WGAN-GP's stability does not buy speed. What it buys shows
 # where a DCGAN breaks (section 1: no overlap, no gradient; a discriminator that wins; mode collapse), and
 # in a loss that tracks progress. Try a longer budget, or a harder setting such as a higher learning rate:
 # `train_on_budget(kind, seed, budget, images, lr_g=..., lr_d=...)` from `course_lib.gan.stability` trains one
@@ -347,24 +368,18 @@ plt.show()
 # known: $C(x) = w \cdot x + b$ (penalty $\lambda(\|w\| - 1)^2$) and $C(x) = \frac a2 \|x\|^2$ (gradient $a\hat x$,
 # a different norm for every sample), and it also checks that the penalty trains the critic.
 
-# %%
+# %% tags=["exercise"]
 def gradient_penalty_exercise(critic, real, fake, eps, weight=10.0):
     """Penalty weight * mean_i (||grad C(x_hat_i)|| - 1)^2 as a 0-dim tensor; eps: (N,) in [0, 1]."""
-    # 1. reshape eps to (N, 1, 1, 1) so each image gets its own mixing weight
-    # 2. x_hat = eps * real + (1 - eps) * fake, then x_hat.requires_grad_(True)
-    # 3. grad = torch.autograd.grad(critic(x_hat).sum(), x_hat, create_graph=True)[0]
-    #    (create_graph: the penalty must itself be differentiable w.r.t. the critic's weights)
-    # 4. one L2 norm per sample over all other dimensions, then weight * mean of (norm - 1)^2
-    raise NotImplementedError
+    # Where is the penalty evaluated, and with which eps per image? The penalty is trained through,
+    # so the gradient you take must itself be differentiable. One norm per image, over which dimensions?
+    ...
 
 
-# %%
-check_gradient_penalty(gradient_penalty_exercise)
-
-# %% [markdown]
+# %% [markdown] tags=["solution"]
 # **Solution**
 
-# %%
+# %% tags=["solution"]
 def gradient_penalty_exercise(critic, real, fake, eps, weight=10.0):
     """Penalty weight * mean_i (||grad C(x_hat_i)|| - 1)^2 as a 0-dim tensor; eps: (N,) in [0, 1]."""
     eps = eps.reshape(-1, 1, 1, 1)
@@ -373,7 +388,26 @@ def gradient_penalty_exercise(critic, real, fake, eps, weight=10.0):
     return weight * (grad.flatten(1).norm(dim=1) - 1).pow(2).mean()
 
 
+# %%
 check_gradient_penalty(gradient_penalty_exercise)
+
+# %% [markdown]
+# ## 7b. Exercise 2: tune the penalty to meet a target
+#
+# Back to the 2-D toy of section 3 (eight Gaussians against one blob). Choose the penalty weight $\lambda$ so
+# that, after 300 steps, the critic's mean gradient norm on real–fake interpolates is within 0.15 of 1: the
+# 1-Lipschitz critic the theory asks for, where the penalty samples. The check trains the toy critic with your
+# $\lambda$ (well under a second) and says whether you met the target. Try $\lambda = 0$ first to see how
+# far from 1 an unconstrained critic drifts.
+
+# %% tags=["exercise"]
+penalty_weight = ...  # a number
+
+# %% tags=["solution"]
+penalty_weight = 10  # Gulrajani et al.'s value; 0 leaves the critic free to grow steep
+
+# %%
+check_penalty_weight(penalty_weight)
 
 # %% [markdown]
 # ## 8. What goes wrong in practice
@@ -413,19 +447,54 @@ for name, value in variants.items():
 # **More pitfalls**
 # - *Forgetting `create_graph=True`*: the penalty becomes a constant, the critic is never constrained, and
 #   nothing crashes. The exercise check catches it; in a run, watch `d_penalty` stay large.
-# - *Penalising at the real images only*: that is the R1 penalty (`regularizer="r1"`), a different method
-#   with its own weight; the WGAN-GP penalty looks at interpolates between real and fake.
-# - *Adam with β₁ = 0.5 or 0.9*: momentum interacts badly with the non-stationary critic; the paper uses
-#   β = (0, 0.9).
+# - *Penalising the gradient at the real images only* is a different regulariser, R1 (Mescheder et al. 2018;
+#   `regularizer="r1"` in the library): $R_1 = \frac{\gamma}{2}\,\mathbb{E}_{x \sim P_r}\|\nabla_x D(x)\|_2^2$. It
+#   differs from the WGAN-GP penalty in both place and target. It looks at the reals, not at interpolates, and
+#   pulls the gradient toward 0, not its norm toward 1. It belongs with the non-saturating loss: at
+#   $p_g = p_{\text{data}}$, a discriminator flat on the data keeps the equilibrium locally stable, which
+#   Mescheder et al. prove. A Wasserstein critic needs slope 1 instead.
+# - *Adam's β₁*: Algorithm 1 of the paper uses β = (0, 0.9), and the recipe follows it. β₁ = 0.5 is not a
+#   failure: Gulrajani et al.'s own MNIST script trains WGAN-GP with Adam(1e-4, β = (0.5, 0.9)). The warning
+#   about momentum comes from the clipped WGAN: Arjovsky et al. (2017) saw its training become unstable with
+#   Adam, and switched to RMSProp.
 # - *Too few critic steps*: with $n_\text{critic} = 1$ the critic lags, its estimate of $W$ is poor and its
 #   gradients mislead the generator.
 # - *Mixed precision*: compute the gradient norm in float32 (`gradient_penalty` does), bf16 gradients are coarse.
 # - *Reading the estimate as a metric*: it is on training batches, depends on λ and the critic, and is not a
 #   distance you can compare between runs; use FID on held-out data for that.
-# - *Conditional critics*: the interpolate mixes a real image of one class with a fake of another; use the
-#   real labels for both (the library passes `labels`), or match the classes of real and fake.
+# - *Conditional critics*: here is what the library does. The `Trainer` draws the fakes for uniformly random
+#   labels, independent of the real batch's labels. `d_step` then scores the interpolates with the **real**
+#   labels (`regularizer(critic, real, fake, labels)`). So with a conditional critic, $\hat x$ mixes a real
+#   image of class $y$ with a fake made for another class about nine times in ten, and the penalty
+#   constrains $C(\cdot, y)$ on lines toward that fake. It still bounds the gradient of $C(\cdot, y)$, but
+#   mostly on points that lie between a real and a fake of *different* classes, not where the critic
+#   compares a real $y$ with a fake $y$. No course recipe trains a conditional critic with the penalty
+#   (`wgan-gp` is unconditional), so the effect is not measured here. To match the classes, draw the fakes
+#   for the real labels (`d_step(..., labels=labels, fake_labels=labels, ...)` in a loop of your own): the
+#   `Trainer` has no option for it.
 #
 # **Summary.** Jensen-Shannon saturates when real and fake do not overlap; the Wasserstein distance keeps
-# a slope. Its dual needs a 1-Lipschitz critic; weight clipping enforces that crudely, the gradient penalty
-# enforces it where it matters, on interpolates, with a per-sample norm and `create_graph=True`. The price
-# is five critic steps and a double backward per generator step.
+# a slope. Its dual needs a 1-Lipschitz critic. Weight clipping enforces that crudely, and estimates at most
+# $K \cdot W$. The gradient penalty enforces it softly on interpolates between independent real and fake
+# images, a relaxation of Prop. 1 that works in practice, with a per-sample norm and `create_graph=True`. The
+# price is five critic steps and a double backward per generator step.
+
+# %% [markdown]
+# ## Further reading
+#
+# Papers used in this lesson:
+# - M. Arjovsky, L. Bottou, *Towards Principled Methods for Training Generative Adversarial Networks*, ICLR 2017.
+#   [arXiv:1701.04862](https://arxiv.org/abs/1701.04862)
+# - M. Arjovsky, S. Chintala, L. Bottou, *Wasserstein GAN*, ICML 2017. [arXiv:1701.07875](https://arxiv.org/abs/1701.07875)
+# - I. Gulrajani, F. Ahmed, M. Arjovsky, V. Dumoulin, A. Courville, *Improved Training of Wasserstein GANs*
+#   (WGAN-GP), NeurIPS 2017. [arXiv:1704.00028](https://arxiv.org/abs/1704.00028)
+# - L. Mescheder, A. Geiger, S. Nowozin, *Which Training Methods for GANs do actually Converge?* (R1), ICML 2018.
+#   [arXiv:1801.04406](https://arxiv.org/abs/1801.04406)
+# - M. Heusel et al., *GANs Trained by a Two Time-Scale Update Rule Converge to a Local Nash Equilibrium* (TTUR;
+#   also where FID comes from), NeurIPS 2017. [arXiv:1706.08500](https://arxiv.org/abs/1706.08500)
+#
+# Tutorials and code:
+# - L. Weng, *From GAN to WGAN* (the JS/KL/Wasserstein story with the derivations):
+#   <https://lilianweng.github.io/posts/2017-08-20-gan/>
+# - The WGAN-GP authors' code, including the 2-D toy problems and `gan_mnist.py`:
+#   <https://github.com/igul222/improved_wgan_training>

@@ -68,7 +68,7 @@ from course_lib.editing import (
     unet_config,
     with_fill,
 )
-from course_lib.exercises.lesson05 import check_psnr, check_skip_connection
+from course_lib.exercises.lesson05 import check_blur_prediction, check_psnr, check_skip_connection
 from course_lib.models.patchgan import PatchGAN, PatchGANConfig
 from course_lib.models.unet import UNet
 from course_lib.plots import show_images
@@ -132,11 +132,19 @@ plt.show()
 #
 # GroupNorm instead of BatchNorm: a photo's output must not depend on which other photos share its batch.
 # For deblurring and enhancing the network predicts a *correction* to its input
-# ($\text{out} = \tanh(\operatorname{atanh}(x) + r)$, starting at the identity), which measured better for those two
-# tasks; see the docstring of `course_lib.models.unet`. The real forward pass:
+# ($\text{out} = \tanh(\operatorname{atanh}(x) + r)$, starting at the identity). That choice, and one model per task
+# rather than one model told the task, come from measurements recorded in the library's docstrings. The next
+# cell prints them, after the real forward pass:
 
 # %%
 print(inspect.getsource(UNet.forward))
+
+# %%
+import importlib  # only to read two library docstrings
+
+for module, first_words in (("course_lib.models.unet", "Measured"), ("course_lib.editing.pix2pix", "One model per task")):
+    doc = importlib.import_module(module).__doc__
+    print(f"{module}:\n" + next(p for p in doc.split("\n\n") if p.startswith(first_words)) + "\n")
 
 # %% [markdown]
 # The same table, measured: a forward hook on each block prints what comes out.
@@ -203,10 +211,9 @@ for name, (images, truth, m) in rows.items():
 # The mean is the smoothest fill and the single answers the sharpest. In PSNR the order turns around: the
 # mean beats a typical single answer ("any one of the answers" averages over all $k$ of them), because PSNR is
 # an L2 measure and the mean is the L2 optimum; the *closest* answer can still score well when the catalog
-# holds a near-twin of the photo. At full size (all 60000 training photos as the catalog) this cell gave, when the
-# lesson was written, sharpness 0.138 (mean), 0.148 (median), 0.177 (closest answer and any one answer) against
-# 0.290 for the truth, and PSNR 22.99, 22.87, 22.44 and 20.91 dB. That is the core trade-off of this lesson: the
-# metric rewards blur, the eye rewards sharpness. Look at the pullover: the mean and median erase its logo, a single answer paints a
+# holds a near-twin of the photo. Check both orders in the printed lines (in fast mode the catalog is a sixth
+# of the full one, so its answers may match the photo less closely). That is the core trade-off of this
+# lesson: the metric rewards blur, the eye rewards sharpness. Look at the pullover: the mean and median erase its logo, a single answer paints a
 # *different* one.
 #
 # Is the mean really what L2 training converges to? Fit one constant prediction to the $k$ answers of the
@@ -244,17 +251,17 @@ for name, out in outputs.items():
 print(f"{'truth':14s} sharpness in the hole {sharpness(to_float(test_images[:8]), test_mask).mean():.3f}")
 
 # %% [markdown]
-# When this lesson was written, this cell at full size (600 steps each, batch 64, one seed) gave sharpness 0.129 for
-# L1 and 0.165 with the PatchGAN on these 8 photos (truth 0.236), at PSNR 23.29 and 21.71 dB; on 1000 test photos
-# with the same 14×14 holes, 0.106 against 0.147 (truth 0.186) at 23.09 and 22.35 dB. The PatchGAN buys texture
+# Eight photos are few. The same two models scored on 1000 test photos with 14×14 holes, measured once at full
+# size (seed 0, `docs/models.md`, "L1 versus L1 + PatchGAN"), gave hole sharpness 0.106 for L1 and 0.147 with
+# the PatchGAN, against 0.186 for the true photos. PSNR was 23.09 and 22.35 dB. The PatchGAN buys texture
 # with PSNR, as the optima predicted. In fast mode both models are barely trained: the pictures there say nothing. The shop's choice depends on
 # the job: for a product photo, invented texture is a liability (section 7), so the course's models use L1 only.
 #
 # ## 4. Training a U-Net: one model per task
 #
 # `fit_unet` draws a fresh strength $s \sim U[0, 1]$ and fresh damage for every batch, so one model handles
-# every strength. One model per task beat one task-conditioned model at the same compute (see the docstring
-# of `course_lib.editing.pix2pix`). The learning rate is $10^{-3}$, falling linearly to 0 over the second half.
+# every strength. One model per task beat one task-conditioned model at the same compute, on every task (the
+# measurement from the docstring of `course_lib.editing.pix2pix`, printed in section 2). The learning rate is $10^{-3}$, falling linearly to 0 over the second half.
 
 # %%
 def train_unet(task, num_steps, seed=0):
@@ -320,10 +327,26 @@ explorer.update()
 # ## 6. Measured: the U-Net against the classical baselines
 #
 # **PSNR** $= 10 \log_{10}(1 / \text{MSE})$ on the $[0, 1]$ scale, in dB: +6 dB means a quarter of the squared
-# error. **SSIM** (Wang et al. 2004) compares local means, contrasts and correlations in an 11×11 Gaussian window;
-# 1 means identical. Both are full-reference: they need the truth, which a real shop does not have; that is
-# why we simulate. The course's targets: at $\sigma = 0.2$ denoising, at least **4 dB** above the best
-# classical method; on 8×8 holes, at least **3 dB** above biharmonic inpainting.
+# error. **SSIM** (Wang et al. 2004) compares two images window by window. In an 11×11 Gaussian window
+# ($\sigma = 1.5$ px) take the local means $\mu_x, \mu_y$, standard deviations $\sigma_x, \sigma_y$ and covariance
+# $\sigma_{xy}$. Luminance, contrast and structure are
+#
+# $$l = \frac{2\mu_x\mu_y + C_1}{\mu_x^2 + \mu_y^2 + C_1},\qquad c = \frac{2\sigma_x\sigma_y + C_2}{\sigma_x^2 + \sigma_y^2 + C_2},\qquad
+#   s = \frac{\sigma_{xy} + C_3}{\sigma_x\sigma_y + C_3},$$
+#
+# and $\mathrm{SSIM} = l \cdot c \cdot s$. With $C_3 = C_2 / 2$ the product simplifies to
+#
+# $$\mathrm{SSIM}(x, y) = \frac{(2\mu_x\mu_y + C_1)(2\sigma_{xy} + C_2)}{(\mu_x^2 + \mu_y^2 + C_1)(\sigma_x^2 + \sigma_y^2 + C_2)},\qquad
+#   C_1 = (K_1 L)^2,\ C_2 = (K_2 L)^2,\ K_1 = 0.01,\ K_2 = 0.03,$$
+#
+# where $L$ is the data range (1 here). The constants keep the ratios finite where means and variances are near 0,
+# as on the black background. The map is averaged over every window that fits in the image; 1 means identical.
+# The next cell prints the library's version. Both metrics are full-reference: they need the truth, which a real
+# shop does not have; that is why we simulate. The course's targets: at $\sigma = 0.2$ denoising, at least
+# **4 dB** above the best classical method; on 8×8 holes, at least **3 dB** above biharmonic inpainting.
+
+# %%
+print(inspect.getsource(importlib.import_module("course_lib.editing.scores").ssim))
 
 # %%
 n_eval = pick(1000, 100)
@@ -350,14 +373,13 @@ plt.show()
 # Read the table per task. The classical methods were tuned at $s = 0.5$ on training photos
 # (`course_lib.editing.baselines`), so they are at their best there; the U-Net saw every strength in training.
 #
-# When this lesson was written, the shipped models (one per task, width 16, 3000 steps of 64) scored on the first
-# 1000 test photos (seed 0): denoising at $\sigma = 0.2$ 23.91 dB against 19.75 dB for non-local means
-# (+4.16 dB, target +4) and 15.98 dB for the noisy input; 8×8 holes 31.44 dB against 26.19 dB for biharmonic
-# inpainting (+5.25 dB, target +3); deblurring at 1 px 31.53 dB against 22.14 dB for unsharp masking. One
-# classical method wins one cell: the contrast stretch of `enhance` nearly inverts the exposure curve at exactly
-# $s = 0.5$, where it was tuned (47.52 dB against the U-Net's 39.24 dB), and falls below the U-Net on both sides
-# (29.55 and 33.49 dB at $s = 0.25$ and $0.75$, against 38.47 and 38.58). A hand-tuned tool can beat a network on
-# the one setting it was tuned for. `docs/models.md` has the whole table.
+# With the shipped models the cells above score them on the first 1000 test photos (seed 0), as `docs/models.md`
+# does, and the printed margins are the course's targets. In fast mode they score 100 photos, with the same
+# models when the repository ships them. `docs/models.md` has the whole table. There one classical method wins
+# one cell: the contrast stretch of `enhance` nearly inverts the exposure curve at exactly $s = 0.5$, where it
+# was tuned. It scores 47.52 dB there against the U-Net's 39.24 dB, and falls below the U-Net on both sides:
+# 29.55 and 33.49 dB at $s = 0.25$ and $0.75$, against 38.47 and 38.58. Look for that dip in the enhance panel.
+# A hand-tuned tool can beat a network on the one setting it was tuned for.
 #
 # ## 7. When the model invents detail
 #
@@ -377,14 +399,15 @@ plt.show()
 print("classes:", ", ".join(CLASS_NAMES[int(test_labels[i])] for i in worst))
 
 # %% [markdown]
-# With the shipped model and all 1000 photos, when this lesson was written, the worst eight were five bags, two
-# sandals and a shirt: where the hole left only the corner of a bag, the model drew a shoe, the most common shape
+# The printed line names their classes. For the shipped model on all 1000 photos, `docs/models.md` (Limitations)
+# records five bags, two sandals and a shirt among the worst eight: where the hole left only the corner of a bag, the model drew a shoe, the most common shape
 # with such a corner; a sandal's straps became a solid blob; a printed shirt's pattern became a dark patch. Each
 # fill looks like *a* product photo, which is exactly what makes it dangerous.
 #
 # The same happens with strong noise: at $\sigma = 0.4$ fine texture (a check pattern, a knit, a print) is
-# indistinguishable from noise, so the denoiser smooths it away or replaces it with a texture of its own (with the
-# shipped model the checked shirt comes out almost plain, and the logo's letters lose their shape):
+# indistinguishable from noise, so the denoiser smooths it away or replaces it with a texture of its own.
+# `docs/models.md` notes that the shipped denoiser at $\sigma = 0.4$ erases a check pattern. Look at the checked
+# shirt and the logo below:
 
 # %%
 textured = to_float(test_images[examples[:2]])  # the logo pullover and the checked shirt
@@ -415,54 +438,64 @@ plt.show()
 # (N, c, s, s)$ and `decode` maps $(N, 2c, s, s) \to (N, c, s, s)$. Return the decoded features $(N, c, s, s)$.
 # The check uses the real layers of a small U-Net.
 
-# %%
+# %% tags=["exercise"]
 def decoder_step(feat, skip, up, decode):
     """One U-Net decoder level: upsample feat, join the skip on the channel axis, decode."""
-    # 1. x = up(feat)                       (N, c, s, s)
-    # 2. join x and skip along dim=1, x first   (N, 2c, s, s)
-    # 3. return decode(...) of the joined tensor
-    raise NotImplementedError
+    # Follow the shapes in the text: what must happen to feat before it can meet skip, and how do they meet?
+    ...
 
 
-check_skip_connection(decoder_step)
-
-# %% [markdown]
+# %% [markdown] tags=["solution"]
 # **Solution**
 
-# %%
+# %% tags=["solution"]
 def decoder_step(feat, skip, up, decode):
     """One U-Net decoder level: upsample feat, join the skip on the channel axis, decode."""
     return decode(torch.cat([up(feat), skip], dim=1))
 
 
+# %%
 check_skip_connection(decoder_step)
 
 # %% [markdown]
 # **Exercise 2: PSNR.** For images `x`, `y` $(N, C, H, W)$ on the $[0, 1]$ scale return one PSNR per image, $(N,)$
 # in dB: $\text{PSNR} = 10 \log_{10}(1 / \text{MSE})$ with the MSE averaged over each image's pixels.
 
-# %%
+# %% tags=["exercise"]
 def psnr_exercise(x, y):
     """PSNR per image in dB; x, y: (N, C, H, W) in [0, 1] -> (N,)."""
-    # 1. squared error per pixel, averaged over dims 1, 2, 3 (one MSE per image)
-    # 2. 10 * log10(1 / mse)
-    raise NotImplementedError
+    # One number per image: which dimensions does its mean squared error average over?
+    ...
 
 
-check_psnr(psnr_exercise)
-
-# %% [markdown]
+# %% [markdown] tags=["solution"]
 # **Solution** (the library's `course_lib.editing.scores.psnr` also takes a `data_range` and works in float64):
 
-# %%
+# %% tags=["solution"]
 def psnr_exercise(x, y):
     """PSNR per image in dB; x, y: (N, C, H, W) in [0, 1] -> (N,)."""
     mse = (x - y).pow(2).flatten(1).mean(1)
     return 10 * torch.log10(1 / mse)
 
 
-print(check_psnr(psnr_exercise))
-print(inspect.getsource(psnr))
+# %%
+print(inspect.getsource(psnr))  # the library's version, for comparison
+check_psnr(psnr_exercise)
+
+# %% [markdown]
+# **Exercise 3: predict, then run: which loss blurs?** A hole has three plausible fills: twice a striped
+# pattern, once the same stripes shifted by one pixel. A network trained with L2 learns the fill that minimises
+# the mean squared error over the plausible answers, one trained with L1 the one that minimises the mean
+# absolute error (section 3). Which of the two fills is blurrier: `"L2"` or `"L1"`? Guess, then run.
+
+# %% tags=["exercise"]
+prediction = ...  # "L2" or "L1"
+
+# %% tags=["solution"]
+prediction = "L2"  # the mean blends the stripes into low contrast; the median keeps the majority's stripes
+
+# %%
+check_blur_prediction(prediction)
 
 # %% [markdown]
 # **Summary.** Editing is image-to-image learning on (degraded, clean) pairs. The U-Net's skip connections carry
@@ -471,3 +504,28 @@ print(inspect.getsource(psnr))
 # picks one plausible answer (sharp, possibly invented). Measured on the same inputs, one small model per task
 # clears the classical baselines on noise and holes; and because it draws what is *plausible*, a shop must
 # check and disclose what it changed.
+
+# %% [markdown]
+# ## Further reading
+#
+# Papers used in this lesson:
+# - O. Ronneberger, P. Fischer, T. Brox, *U-Net: Convolutional Networks for Biomedical Image Segmentation*,
+#   MICCAI 2015. [arXiv:1505.04597](https://arxiv.org/abs/1505.04597)
+# - P. Isola, J.-Y. Zhu, T. Zhou, A. A. Efros, *Image-to-Image Translation with Conditional Adversarial Networks*
+#   (pix2pix, PatchGAN), CVPR 2017. [arXiv:1611.07004](https://arxiv.org/abs/1611.07004)
+# - Z. Wang, A. C. Bovik, H. R. Sheikh, E. P. Simoncelli, *Image Quality Assessment: From Error Visibility to
+#   Structural Similarity* (SSIM), IEEE TIP 2004. [doi:10.1109/TIP.2003.819861](https://doi.org/10.1109/TIP.2003.819861)
+# - H. Zhao, O. Gallo, I. Frosio, J. Kautz, *Loss Functions for Image Restoration with Neural Networks* (L1 vs L2),
+#   IEEE TCI 2017. [arXiv:1511.08861](https://arxiv.org/abs/1511.08861)
+# - K. Zhang, W. Zuo, Y. Chen, D. Meng, L. Zhang, *Beyond a Gaussian Denoiser: Residual Learning of Deep CNN for
+#   Image Denoising* (DnCNN, the residual output), IEEE TIP 2017. [arXiv:1608.03981](https://arxiv.org/abs/1608.03981)
+# - A. Buades, B. Coll, J.-M. Morel, *A Non-Local Algorithm for Image Denoising* (non-local means), CVPR 2005.
+#   [doi:10.1109/CVPR.2005.38](https://doi.org/10.1109/CVPR.2005.38)
+# - L. I. Rudin, S. Osher, E. Fatemi, *Nonlinear Total Variation Based Noise Removal Algorithms*, Physica D 1992.
+#   [doi:10.1016/0167-2789(92)90242-F](https://doi.org/10.1016/0167-2789(92)90242-F)
+#
+# Tutorials:
+# - TensorFlow, *pix2pix: Image-to-image translation with a conditional GAN* (U-Net generator + PatchGAN, step by
+#   step): <https://www.tensorflow.org/tutorials/generative/pix2pix>
+# - scikit-image, *Denoising a picture* (non-local means, total variation and others side by side):
+#   <https://scikit-image.org/docs/stable/auto_examples/filters/plot_denoise.html>

@@ -45,7 +45,8 @@ from torch_fidelity.metric_kid import KEY_METRIC_KID_MEAN, kid_features_to_metri
 
 from course_lib.categories import CLASS_NAMES, CLASS_NAMES_ZH
 from course_lib.data import to_float, training_data
-from course_lib.exercises.lesson06 import check_fid, check_kid_mmd
+from course_lib.exercises.checks import yours_or_reference
+from course_lib.exercises.lesson06 import check_bias_prediction, check_fid, check_kid_mmd, reference_fid, reference_mmd
 from course_lib.gan.recipes import RECIPES, make_trainer
 from course_lib.gan.sampling import latent_noise, sample
 from course_lib.gan.toy_problems import eight_gaussians, gaussian_blob
@@ -75,8 +76,9 @@ print(f"fast mode: {fast_mode()}")
 #
 # - it would see each thumbnail blown up ten times and copied into three channels, far from anything it
 #   was trained on, and its features were tuned to tell dog breeds apart, not a pullover from a coat;
-# - on a laptop CPU it takes minutes per thousand images (about 6 min per 1000 here), where the course
-#   classifier takes under a second for 10,000.
+# - on a laptop CPU it takes minutes per thousand images, where the course classifier takes under a second
+#   for 10,000. Measured on the course's 2-core machine with one thread: torchvision's Inception-v3 took about
+#   6 min per 1000 images at 299×299, the course classifier 0.8 s for 10,000 (`docs/models.md`).
 #
 # A shop already owns a better judge: its **product attribute tagging** model (商品属性标注), the classifier
 # that files every upload under a category. Its features separate exactly the things buyers care about.
@@ -139,7 +141,10 @@ print(" · ".join(f"{en} {zh}" for en, zh in zip(CLASS_NAMES, CLASS_NAMES_ZH)))
 # $\mathrm{IS} = \exp\big(\mathbb{E}_x\, \mathrm{KL}(p(y \mid x)\,\|\,p(y))\big)$ with $p(y) = \mathbb{E}_x\, p(y \mid x)$.
 # It is high when each sample is confidently one class and all classes appear equally often; the maximum is
 # the number of classes, 10. *Misses:* variety within a class (one perfect image per class scores 10) and
-# realism beyond what the classifier checks; a copy of the training set scores perfectly.
+# realism beyond what the classifier checks. A copy of the training set does not score 10. It scores what real
+# data scores: the classifier is not certain about every real image, so real data stays below the maximum.
+# With the course classifier that is 9.09 at $n = 10{,}000$ (`docs/models.md`); the floor row of section 4
+# prints it at this lesson's $n$.
 #
 # **Precision and recall** (Kynkäänniemi et al. 2019) separate the two failures FID mixes. Around every real
 # feature vector draw a ball whose radius is the distance to its $k$-th nearest real neighbour ($k = 3$); the
@@ -202,8 +207,8 @@ plt.show()
 # %% [markdown]
 # The collapsed generator has near-perfect precision and low recall, the spread one the reverse. FID
 # notices the collapse but hardly the spread: the blob has the ring's mean and covariance, and FID sees
-# nothing else, so it scores a generator that never draws a single realistic point no worse than the
-# good one. (In 128 dimensions the Gaussian fit is less crude than here, but the blind spot is the same.)
+# nothing else. So it scores a generator whose samples mostly fall between the modes (read its precision in
+# the titles) no worse than the good one. (In 128 dimensions the Gaussian fit is less crude than here, but the blind spot is the same.)
 # Swapping the two arguments of `precision_recall` swaps the two numbers: a classic bug that silently turns
 # a mode-collapsed model into a "diverse" one.
 
@@ -268,11 +273,12 @@ for kind, r in results.items():
 # - **IS** moves little: compare the floor with the blurred and noisy rows. It cannot tell whether the
 #   variety *within* a class is right, so it cannot rank two decent models.
 # - **Precision can be fooled**: a generator of grey smudges may land inside the big balls of atypical real
-#   images and score a high precision with a recall of 0 (section 7 shows an untrained generator doing so).
+#   images and score a high precision with a recall of 0 (section 7 scores an untrained generator; check it there).
 #   Read precision together with recall and the samples.
-# - **GAN-test / GAN-train** exist only for the conditional model. docs/models.md lists their ceilings:
-#   real images asked for by label give GAN-test ≈ 0.98, and the same small classifier trained on real
-#   images reaches GAN-train ≈ 0.86.
+# - **GAN-test / GAN-train** exist only for the conditional model. `docs/models.md` lists their references.
+#   Real images asked for by label give GAN-test 0.984 (n = 10,000), the ceiling with this extractor. The same
+#   small classifier trained on real images instead of samples reaches GAN-train 0.863 at full size, and 0.810
+#   with fast mode's 1000 images and 100 steps.
 # - In fast mode any model that had to be trained here is a few dozen steps old, and its row says so.
 #
 # Per-class FID tells *which* products a model gets wrong (each class has about $n/10$ samples, so read
@@ -331,9 +337,10 @@ for name, c in curves.items():
 
 # %% [markdown]
 # Real images against real images have a true FID near 0, yet at small $n$ the estimate is large: that is
-# the bias. In the full-size run made when this lesson was written, the floor was 18.2 at $n = 100$ and 0.16
-# at $n = 10{,}000$: at $n = 100$ the bias alone is as large as a decent generator's FID at $n = 10{,}000$
-# (compare the table of section 4), while KID's mean stayed within its spread of 0 at every $n$. Rules that
+# the bias. Read the floor's two FIDs in the printed lines, smallest $n$ against largest. `docs/models.md`
+# measured the same floor at 1.66 for $n = 1000$ and 0.17 for $n = 10{,}000$. At the smallest sizes the bias
+# alone can match a decent generator's FID at $n = 10{,}000$ (compare the table of section 4). Check that KID's
+# mean stays within its spread of 0 at every $n$. Rules that
 # follow: report $n$ with every FID; compare FIDs only at equal $n$ (the course uses 10,000, the size of the
 # test split; many papers use 50,000); for small budgets prefer KID, whose mean does not move with $n$, and
 # report its spread.
@@ -382,10 +389,9 @@ show_images(torch.cat([x for _, _, x in track]), nrow=10, title="one row per sco
 plt.show()
 
 # %% [markdown]
-# Look at step 0: the untrained generator draws nearly the same smudge for every $z$, and its precision is
-# 1.0 with recall 0.0 (at full size, 2000 samples, and in fast mode alike, when this lesson was written):
-# the smudges fall inside the ball of some atypical real image. Precision alone would call that generator
-# perfect; recall and FID do not. As training goes on, recall climbs while FID falls. Use a metric at fixed
+# Look at step 0 in the printed lines. The untrained generator draws nearly the same smudge for every $z$. If
+# its precision is high while its recall is near 0, the smudges have fallen inside the ball of some atypical
+# real image. Precision alone would call that generator good; recall and FID do not. As training goes on, recall climbs while FID falls. Use a metric at fixed
 # $n$ on held-out real images, not the losses, to choose a checkpoint or an EMA decay.
 #
 # ## 8. Memorisation: is a sample a copy of a training image?
@@ -448,22 +454,18 @@ print(f"median distance: test {d_test.median():.2f}, samples {d_generated.median
 # sample covariances ($N - 1$ in the denominator) and `scipy.linalg.sqrtm` for the matrix square root.
 # The check compares with torch-fidelity on four inputs and recognises the usual mistakes.
 
-# %%
+# %% tags=["exercise"]
 def fid_exercise(features_1, features_2):
     """FID of two feature matrices (N1, D), (N2, D) as a float."""
-    # 1. means (D,) and covariances (D, D): np.cov(f, rowvar=False) divides by N - 1
-    # 2. the matrix square root of sigma_1 @ sigma_2 with scipy.linalg.sqrtm; keep its .real part
-    # 3. squared distance of the means + trace(sigma_1 + sigma_2 - 2 sqrt)
-    raise NotImplementedError
+    # The formula above, term by term. Mind which axis holds the samples, and that sqrtm may return a
+    # complex matrix with a tiny imaginary part.
+    ...
 
 
-# %%
-check_fid(fid_exercise)
-
-# %% [markdown]
+# %% [markdown] tags=["solution"]
 # **Solution**
 
-# %%
+# %% tags=["solution"]
 def fid_exercise(features_1, features_2):
     """FID of two feature matrices (N1, D), (N2, D) as a float."""
     f1, f2 = features_1.double().numpy(), features_2.double().numpy()
@@ -473,7 +475,10 @@ def fid_exercise(features_1, features_2):
     return float(((mu1 - mu2) ** 2).sum() + np.trace(sigma1 + sigma2 - 2 * covmean))
 
 
-check_fid(fid_exercise)
+# %%
+result = check_fid(fid_exercise)
+fid_exercise = yours_or_reference(fid_exercise, result, reference_fid)
+result
 
 # %% [markdown]
 # On the real thing: the dcgan features of section 6 against the test split, by hand, with the library and
@@ -492,22 +497,17 @@ print(f"torch-fidelity {fid_statistics_to_metric(*stats, verbose=False)[KEY_METR
 # $k(a, b) = (a^\top b / d + 1)^3$. Leave out the diagonals $i = j$ of the two within-set sums, keep every
 # pair of the cross sum. One KID subset computes exactly this.
 
-# %%
+# %% tags=["exercise"]
 def mmd2_unbiased(x, y):
     """Unbiased MMD² of x (m, d) and y (m, d) with the cubic polynomial kernel, as a float."""
-    # 1. the three kernel matrices K_xx, K_yy, K_xy: (x @ y.T / d + 1) ** 3
-    # 2. within-set sums without their diagonals, divided by m (m - 1)
-    # 3. minus 2 / m² times the sum of K_xy
-    raise NotImplementedError
+    # Section 2's estimate: three kernel matrices; which entries does the unbiased estimate leave out?
+    ...
 
 
-# %%
-check_kid_mmd(mmd2_unbiased)
-
-# %% [markdown]
+# %% [markdown] tags=["solution"]
 # **Solution**
 
-# %%
+# %% tags=["solution"]
 def mmd2_unbiased(x, y):
     """Unbiased MMD² of x (m, d) and y (m, d) with the cubic polynomial kernel, as a float."""
     m, d = x.shape
@@ -516,7 +516,10 @@ def mmd2_unbiased(x, y):
     return float(within - 2 * k_xy.sum() / m**2)
 
 
-check_kid_mmd(mmd2_unbiased)
+# %%
+result = check_kid_mmd(mmd2_unbiased)
+mmd2_unbiased = yours_or_reference(mmd2_unbiased, result, reference_mmd)
+result
 
 # %%
 m = 500  # one subset: torch-fidelity with a single subset of all m samples computes the same estimate
@@ -524,6 +527,22 @@ x, y = dcgan_features[:m].double(), test.features[:m].double()
 mine = mmd2_unbiased(x, y)
 theirs = kid_features_to_metric(x, y, kid_subsets=1, kid_subset_size=m, verbose=False)[KEY_METRIC_KID_MEAN]
 print(f"by hand {mine:.8f}   torch-fidelity {theirs:.8f}")
+
+# %% [markdown]
+# ## 10b. Exercise: predict, then run: FID of real against real
+#
+# Two disjoint sets of real test images come from the same distribution, so their true FID is 0. Is the
+# *measured* FID larger with 500 images on each side or with 5000 (`"500"` or `"5000"`)? Guess, then run:
+# the check computes both in the course features (section 6 explains the result).
+
+# %% tags=["exercise"]
+prediction = ...  # "500" or "5000"
+
+# %% tags=["solution"]
+prediction = "500"  # the covariance estimate's error adds a positive bias that shrinks as n grows
+
+# %%
+check_bias_prediction(prediction)
 
 # %% [markdown]
 # ## 11. What goes wrong in practice
@@ -549,3 +568,29 @@ print(f"by hand {mine:.8f}   torch-fidelity {theirs:.8f}")
 # precision and recall split fidelity from coverage with $k$-NN balls; GAN-test and GAN-train check that a
 # conditional generator follows its labels. All of them are read against calibration points computed the
 # same way, on the same extractor, at the same $n$, and none of them notices copying: look for that directly.
+
+# %% [markdown]
+# ## Further reading
+#
+# Papers used in this lesson:
+# - M. Heusel, H. Ramsauer, T. Unterthiner, B. Nessler, S. Hochreiter, *GANs Trained by a Two Time-Scale Update
+#   Rule Converge to a Local Nash Equilibrium* (FID), NeurIPS 2017. [arXiv:1706.08500](https://arxiv.org/abs/1706.08500)
+# - M. Bińkowski, D. J. Sutherland, M. Arbel, A. Gretton, *Demystifying MMD GANs* (KID), ICLR 2018.
+#   [arXiv:1801.01401](https://arxiv.org/abs/1801.01401)
+# - T. Salimans et al., *Improved Techniques for Training GANs* (Inception Score), NeurIPS 2016.
+#   [arXiv:1606.03498](https://arxiv.org/abs/1606.03498)
+# - T. Kynkäänniemi, T. Karras, S. Laine, J. Lehtinen, T. Aila, *Improved Precision and Recall Metric for
+#   Assessing Generative Models*, NeurIPS 2019. [arXiv:1904.06991](https://arxiv.org/abs/1904.06991)
+# - K. Shmelkov, C. Schmid, K. Alahari, *How good is my GAN?* (GAN-test, GAN-train), ECCV 2018.
+#   [arXiv:1807.09499](https://arxiv.org/abs/1807.09499)
+# - M. J. Chong, D. Forsyth, *Effectively Unbiased FID and Inception Score and where to find them*, CVPR 2020.
+#   [arXiv:1911.07023](https://arxiv.org/abs/1911.07023)
+# - M. F. Naeem, S. J. Oh, Y. Uh, Y. Choi, J. Yoo, *Reliable Fidelity and Diversity Metrics for Generative Models*
+#   (density and coverage), ICML 2020. [arXiv:2002.09797](https://arxiv.org/abs/2002.09797)
+#
+# Tutorials and code:
+# - torch-fidelity's documentation (the FID, KID and IS this lesson checks against):
+#   <https://torch-fidelity.readthedocs.io/>
+# - G. Parmar, R. Zhang, J.-Y. Zhu, *On Aliased Resizing and Surprising Subtleties in GAN Evaluation* (clean-fid),
+#   CVPR 2022, with its code: [arXiv:2104.11222](https://arxiv.org/abs/2104.11222),
+#   <https://github.com/GaParmar/clean-fid>

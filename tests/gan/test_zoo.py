@@ -1,10 +1,12 @@
 """course_lib.gan.zoo: load when present, None when absent, clear errors for bad files."""
 
+import dataclasses
+
 import pytest
 import torch
 
 from course_lib.gan.checkpoint import export_checkpoint, read_generator, save_checkpoint, save_pretrained
-from course_lib.gan.recipes import make_trainer
+from course_lib.gan.recipes import RECIPES, make_trainer
 from course_lib.gan.trainer import TrainConfig
 from course_lib.gan.zoo import load_pretrained, pretrained_or, pretrained_path
 from course_lib.models.cgan import CGANConfig, build_cgan
@@ -74,3 +76,16 @@ def test_clear_errors(tmp_path):
     save_pretrained(tmp_path / "cgan.pt", "cgan", CFG, bigger)
     with pytest.raises(CheckpointError, match="do not fit the 'cgan' model"):
         load_pretrained("cgan", tmp_path)
+
+
+def test_load_or_train_says_which_model_it_returns(tmp_path, monkeypatch):
+    from tiny_gan import tiny_images
+
+    from course_lib.gan import zoo
+
+    generator, source = zoo.load_or_train("dcgan")  # the repository ships checkpoints/dcgan.pt
+    assert not generator.training and source.startswith("dcgan: the shipped generator") and "dcgan.pt" in source
+    monkeypatch.setattr(zoo, "training_data", lambda fast, n: (tiny_images(64), torch.arange(64) % 10))
+    monkeypatch.setattr(zoo, "get_recipe", lambda kind: dataclasses.replace(RECIPES[kind], fast_steps=2))
+    generator, source = zoo.load_or_train("dcgan", root=tmp_path)  # nothing there: a fast-mode run
+    assert not generator.training and "no " in source and "a 2-step fast-mode model" in source

@@ -1,0 +1,49 @@
+"""course_lib.commands.args: every numeric flag of every command refuses inf, nan, zero and negatives clearly."""
+
+import argparse
+
+import pytest
+
+from course_lib.cli import build_parser, main
+from course_lib.commands import args as arg_types
+
+NUMERIC = {"count", "positive", "seed"}
+
+
+def numeric_flags():
+    """(command, flag, type) for every option of every subcommand whose values are numbers."""
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    found = []
+    for command, sub in subparsers.choices.items():
+        for action in sub._actions:
+            if action.type in (int, float):
+                found.append((command, action.option_strings[0], action.type.__name__))
+            elif getattr(action.type, "__module__", "") == arg_types.__name__:
+                found.append((command, action.option_strings[0], action.type.__name__))
+    return found
+
+
+def test_no_numeric_flag_takes_a_bare_int_or_float():
+    flags = numeric_flags()
+    assert ("train", "--epochs", "positive") in flags and ("sample", "--n", "whole number >= 1") in flags
+    bare = [f for f in flags if f[2] in ("int", "float")]
+    assert not bare, f"use course_lib.commands.args types for: {bare}"
+
+
+@pytest.mark.parametrize("command, flag, kind", numeric_flags())
+@pytest.mark.parametrize("value", ["inf", "nan", "-1", "abc"])
+def test_bad_numbers_exit_2_with_the_flag_named(command, flag, kind, value, capsys):
+    argv = {"train": ["train", "dcgan"], "sample": ["sample", "x.pt"], "evaluate": ["evaluate", "x.pt"]}.get(
+        command, [command])
+    assert main([*argv, flag, value]) == 2
+    err = capsys.readouterr().err
+    assert f"argument {flag}: must be" in err and repr(value) in err or value in err
+    assert "Traceback" not in err
+
+
+def test_zero_is_refused_where_it_makes_no_sense_and_accepted_for_seeds():
+    assert arg_types.seed("0") == 0 and arg_types.count()("3") == 3 and arg_types.positive("1e-4") == 1e-4
+    for parse, value in ((arg_types.count(), "0"), (arg_types.positive, "0"), (arg_types.seed, "-2")):
+        with pytest.raises(argparse.ArgumentTypeError, match="must be"):
+            parse(value)
