@@ -86,23 +86,32 @@ def compare(got, expected, atol: float, rtol: float) -> str | None:
 
 
 def check_function(name: str, learner_fn: Callable, reference_fn: Callable, cases: Sequence[tuple],
-                   hints: Sequence[Hint] = (), atol: float = 1e-5, rtol: float = 1e-5) -> CheckResult:
+                   hints: Sequence[Hint] = (), atol: float = 1e-5, rtol: float = 1e-5, pure: bool = False,
+                   exact_dtype: bool = False) -> CheckResult:
     """Call both functions on each case (a tuple of positional arguments) and compare the results.
 
     Arguments are cloned per call, so a learner's in-place edit cannot change the reference's input.
+    pure: the learner's function must leave its tensor arguments unchanged (the spec says "a copy").
+    exact_dtype: the result's dtype must equal the reference's (float64 for float32 fails).
     """
     if not callable(learner_fn):
         return CheckResult(name, False, f"expected a function, got {describe(learner_fn)}")
     for i, args in enumerate(cases):
         expected = reference_fn(*_clone(args))
+        given = _clone(args)
         try:
-            got = learner_fn(*_clone(args))
+            got = learner_fn(*given)
         except NotImplementedError:
             return CheckResult(name, False, "not written yet: replace `raise NotImplementedError` with your code")
         except Exception as err:  # the learner's bug is the message, not a crash of the lesson
             return CheckResult(name, False, f"raised {type(err).__name__}: {err} (input {i}: "
                                             f"{', '.join(describe(a) for a in args)})")
         problem = compare(got, expected, atol, rtol)
+        if not problem and pure and any(isinstance(a, torch.Tensor) and not torch.equal(a, g)
+                                        for a, g in zip(args, given)):
+            problem = "your function changed its input in place; the spec asks for a new tensor (start from a copy)"
+        if not problem and exact_dtype and isinstance(expected, torch.Tensor) and got.dtype != expected.dtype:
+            problem = f"dtype {got.dtype}, expected {expected.dtype}"
         if problem:
             extra = [h.text for h in hints if _safe(h, got, expected, args)]
             hint = f" Hint: {' '.join(extra)}" if extra else ""

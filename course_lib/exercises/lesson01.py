@@ -47,8 +47,10 @@ def check_to_signed(learner_fn) -> CheckResult:
              "Your image is inverted: pixel 0 (the black background) must become -1."),
         Hint(lambda got, exp, args: _same(got, args[0].float().unsqueeze(1) / 128 - 1),
              "255 must land exactly on 1: divide by 127.5, not 128."),
+        Hint(lambda got, exp, args: got.dtype == torch.float64,
+             "float64 doubles the memory of every batch and is slower: the models train in float32 (`.float()`)."),
     )
-    return check_function("to_signed", learner_fn, reference_to_signed, cases, hints=hints)
+    return check_function("to_signed", learner_fn, reference_to_signed, cases, hints=hints, exact_dtype=True)
 
 
 def reference_translate(x: torch.Tensor, dx: int, dy: int) -> torch.Tensor:
@@ -59,8 +61,9 @@ def reference_translate(x: torch.Tensor, dx: int, dy: int) -> torch.Tensor:
 @exercise('translate', 'a shift leaves a strip uncovered on one side; fill it with the background, and keep the shape.')
 def check_translate(learner_fn) -> CheckResult:
     """Exercise 2: ``translate(x, dx, dy)`` with integer shifts and background fill -1."""
-    x = _images(2)
-    cases = [(x, 2, 1), (x, -3, 0), (x, 0, 2), (x, 1, -2), (x, 0, 0), (x, 9, 0)]
+    x, wide = _images(2), _images(4, h=6, w=10)  # a wide image catches a height/width mix-up
+    cases = [(x, 2, 1), (x, -3, 0), (x, 0, 2), (x, 1, -2), (x, 0, 0), (x, 9, 0), (x, -9, 0), (wide, 7, 1),
+             (wide, -2, -5)]
     hints = (
         Hint(lambda got, exp, args: _same(got, augment.translate(args[0], -args[1], -args[2])),
              "Your shift goes the opposite way: positive dx moves the content to the RIGHT "
@@ -75,7 +78,7 @@ def check_translate(learner_fn) -> CheckResult:
         Hint(lambda got, exp, args: _edge_shift(args) == ZERO_SHIFT, ZERO_SHIFT),
     )
     learner_fn = hint_on_error(learner_fn, _edge_shift)
-    return check_function("translate", learner_fn, reference_translate, cases, hints=hints)
+    return check_function("translate", learner_fn, reference_translate, cases, hints=hints, pure=True)
 
 
 BIG_SHIFT = "A shift as large as the image must leave nothing but background -1."
@@ -103,7 +106,7 @@ def reference_cutout(x: torch.Tensor, top: int, left: int, size: int) -> torch.T
 def check_cutout(learner_fn) -> CheckResult:
     """Exercise 3: ``cutout(x, top, left, size)`` blanks a square to -1, clipped at the border."""
     x = _images(3)
-    cases = [(x, 2, 3, 3), (x, 5, 1, 2), (x, 6, 5, 4), (x, -1, 2, 3), (x, 0, 0, 0)]
+    cases = [(x, 2, 3, 3), (x, 5, 1, 2), (x, 6, 5, 4), (x, -1, 2, 3), (x, 2, -2, 4), (x, 0, 0, 0)]
     hints = (
         Hint(lambda got, exp, args: _same(got, augment.cutout(*args, fill=0.0)),
              "You filled with 0 instead of the background -1."),
@@ -113,10 +116,10 @@ def check_cutout(learner_fn) -> CheckResult:
              "Your square is off by one: it covers rows top .. top + size - 1 (a slice `top:top + size`)."),
         Hint(lambda got, exp, args: min(args[1], args[2]) < 0,
              "A negative top or left counts from the end in Python slicing: clip it first with max(top, 0)."),
-        Hint(lambda got, exp, args: _same(got, args[0]) and args[3] > 0,
+        Hint(lambda got, exp, args: _same(got, args[0]) and args[3] > 0 and min(args[1], args[2]) >= 0,
              "Nothing changed: did you write into a copy and return the original?"),
     )
-    return check_function("cutout", learner_fn, reference_cutout, cases, hints=hints)
+    return check_function("cutout", learner_fn, reference_cutout, cases, hints=hints, pure=True)
 
 
 def leak_probe_accuracy(num_images: int = 400, num_steps: int = 60, seed: int = 0) -> float:

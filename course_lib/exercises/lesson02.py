@@ -70,6 +70,20 @@ def _flipped_loss(seed: int) -> torch.Tensor:
     return run_d_step(flipped, seed)[0]
 
 
+def _concatenated_loss(seed: int) -> torch.Tensor:
+    """The D loss when real and fake are scored in one call on their concatenation (batch norm mixes them)."""
+    def concatenated(generator, discriminator, opt_d, real, z):
+        with torch.no_grad():
+            fake = generator(z)
+        logits = discriminator(torch.cat([real, fake]))
+        loss = minimax_d_loss(logits[: real.size(0)], logits[real.size(0):])
+        opt_d.zero_grad(set_to_none=True)
+        loss.backward()
+        opt_d.step()
+        return loss
+    return run_d_step(concatenated, seed)[0]
+
+
 def _close(a, b) -> bool:
     return torch.allclose(torch.as_tensor(a).float(), torch.as_tensor(b).float(), atol=1e-5, rtol=1e-4)
 
@@ -102,12 +116,16 @@ def check_d_step(learner_fn) -> CheckResult:
              "Your labels are flipped: real images need target 1 and fakes target 0 (the loss is "
              "softplus(-D(real)).mean() + softplus(D(fake)).mean())."),
         Hint(lambda got, exp, args: _close(got[0], exp[0] / 2),
-             "Your loss is half the reference: add the real and fake terms, do not average them."),
+             "Your loss is half the reference: you averaged the real and fake terms. That is a valid convention "
+             "(d2l and Gulrajani's code use it; it halves D's effective step), but L_D in section 1 is their sum."),
+        Hint(lambda got, exp, args: _close(got[0], _concatenated_loss(args[0])),
+             "You scored real and fake in one call on their concatenation. D has batch norm, so every score then "
+             "depends on the other batch's statistics: score the two batches in separate calls."),
         Hint(lambda got, exp, args: _stale(got, exp),
              "The loss is right but the weights moved differently: call `opt_d.zero_grad()` before "
              "`backward()`, or old gradients are added to the new ones."),
         Hint(lambda got, exp, args: not _close(got[0], exp[0]) and not _flipped(got, args)
-             and not _close(got[0], exp[0] / 2),
+             and not _close(got[0], exp[0] / 2) and not _close(got[0], _concatenated_loss(args[0])),
              "Check the loss: D returns logits, so use F.binary_cross_entropy_with_logits (or softplus), "
              "not a sigmoid followed by another sigmoid inside the loss."),
     )
@@ -136,6 +154,11 @@ def check_non_saturating_loss(learner_fn) -> CheckResult:
         Hint(lambda got, exp, args: isinstance(got, torch.Tensor) and not torch.isfinite(got).all(),
              "log(sigmoid(x)) underflows to log(0) = -inf for very negative logits: use the stable form "
              "F.softplus(-fake_logits) (= -log sigmoid) or F.binary_cross_entropy_with_logits."),
+        Hint(lambda got, exp, args: isinstance(got, torch.Tensor) and torch.isfinite(got).all()
+             and args[0].min() < -100 and got < 0.5 * exp,
+             "An eps inside the log keeps it finite but wrong: at logit -200 the loss is 200, while "
+             "log(sigmoid(x) + eps) stops near -log(eps) and its gradient vanishes. Use a form that never "
+             "computes sigmoid(x) for very negative x."),
         Hint(lambda got, exp, args: _close(got, -F.softplus(args[0]).mean()),
              "That is the minimax (saturating) loss E[log(1 - D(G(z)))]; the non-saturating one is "
              "-E[log D(G(z))]."),

@@ -44,6 +44,9 @@ def check_projection(learner_fn) -> CheckResult:
              "You scored every category (N, K): keep only the one asked for, by indexing the table with labels."),
         Hint(lambda got, exp, args: _same(got, args[0].sum(1) * args[1][args[2]].sum(1)),
              "The product of two sums is not the sum of the products: multiply elementwise first, then sum."),
+        Hint(lambda got, exp, args: _same(got, (args[0] * args[1][args[2]]).mean(1)),
+             "You averaged over the features: the projection term is an inner product, a sum (the mean divides "
+             "it by D and weakens the label's vote)."),
     )
     return check_function("projection", learner_fn, reference_projection, cases, hints=hints)
 
@@ -75,6 +78,10 @@ def check_conditional_norm(learner_fn) -> CheckResult:
              "Gain and bias are swapped: multiply by the gain, add the bias."),
         Hint(lambda got, exp, args: _same(got, args[0] * args[1][args[3]].mean() + args[2][args[3]].mean()),
              "Each channel has its own gain and bias: do not average them."),
+        Hint(lambda got, exp, args: _same(got, args[0] * (1 + args[1][args[3]])[:, :, None, None]
+                                          + args[2][args[3]][:, :, None, None]),
+             "Here the table holds the gain itself, so multiply by gain[labels] without the 1 +. (The library's "
+             "ConditionalBatchNorm2d stores gain - 1 and adds the 1, so its tables start at the identity.)"),
     )
     learner_fn = hint_on_error(learner_fn, lambda args: BROADCAST)
     return check_function("conditional_norm", learner_fn, reference_conditional_norm, cases, hints=hints)

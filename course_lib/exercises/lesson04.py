@@ -124,9 +124,30 @@ MISTAKES = (
 )
 
 
-def _hints() -> tuple[Hint, ...]:
-    return tuple(Hint(lambda got, exp, args, n=norms, m=mix: _near(got, _variant(args, n, m)), text)
-                 for norms, mix, text in MISTAKES)
+def _mean_variant(args) -> torch.Tensor:
+    """The penalty when the gradient is taken of critic(x_hat).mean(): every gradient is 1/N too small."""
+    return _variant(args, lambda g: WEIGHT * (_per_sample(g / len(args[3])) - 1).pow(2).mean())
+
+
+def _hints(learner_fn=None) -> tuple[Hint, ...]:
+    hints = [Hint(lambda got, exp, args, n=norms, m=mix: _near(got, _variant(args, n, m)), text)
+             for norms, mix, text in MISTAKES]
+    hints.append(Hint(lambda got, exp, args: _near(got, _mean_variant(args)),
+                      "You took the gradient of critic(x_hat).mean(): that divides every image's gradient by N. "
+                      "Each image's score depends only on its own x_hat, so the gradient of the sum gives every "
+                      "image its own gradient."))
+    if learner_fn is not None:
+        hints.append(Hint(lambda got, exp, args: _random(learner_fn, args),
+                          "Two calls on the same inputs gave different penalties: use the eps passed in (one per "
+                          "image) instead of drawing new random numbers, so the check (and a resumed run) repeats."))
+    return tuple(hints)
+
+
+def _random(learner_fn, args) -> bool:
+    """True when the learner's penalty changes between two calls on the same inputs (it draws its own eps)."""
+    name, real, fake, eps = args
+    values = [learner_fn(make_critic(name, tuple(real.shape)), real, fake, eps).detach() for _ in range(2)]
+    return not torch.equal(values[0], values[1])
 
 
 def _cases() -> list[tuple]:
@@ -149,7 +170,7 @@ def check_gradient_penalty(learner_fn) -> CheckResult:
     if not callable(learner_fn):
         return check_function("gradient_penalty", learner_fn, reference, [])
     return check_function("gradient_penalty", penalty_and_grad(learner_fn), penalty_and_grad(reference),
-                          _cases(), hints=_hints(), atol=1e-4, rtol=1e-4)
+                          _cases(), hints=_hints(learner_fn), atol=1e-4, rtol=1e-4)
 
 
 def toy_gradient_norm(penalty_weight: float, num_steps: int = 300, seed: int = 0) -> float:

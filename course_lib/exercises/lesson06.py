@@ -16,7 +16,7 @@ import torch
 from torch_fidelity.metric_fid import KEY_METRIC_FID, fid_features_to_statistics, fid_statistics_to_metric
 from torch_fidelity.metric_kid import kernel_mmd, mmd2
 
-from .checks import CheckResult, Hint, check_function, check_prediction, exercise
+from .checks import CheckResult, Hint, check_function, check_prediction, exercise, hint_on_error
 
 
 def reference_fid(features_1: torch.Tensor, features_2: torch.Tensor) -> float:
@@ -65,9 +65,23 @@ FID_MISTAKES = (
 )
 
 
+ROWVAR = ("np.cov treats each ROW as a variable by default, so np.cov(f) of (N, D) features is an (N, N) matrix "
+          "over the samples: pass rowvar=False (or use torch.cov(f.T)) so the covariance is (D, D).")
+
+
+def _rows_as_variables(args) -> float:
+    """The FID when np.cov is called without rowvar=False (samples taken as variables); equal N only."""
+    f1, f2 = (a.double().numpy() for a in args)
+    s1, s2 = np.cov(f1), np.cov(f2)
+    tr = np.trace(scipy.linalg.sqrtm(s1 @ s2)).real
+    return float(np.linalg.norm(f1.mean(0) - f2.mean(0)) ** 2 + np.trace(s1) + np.trace(s2) - 2 * tr)
+
+
 def _fid_hints() -> tuple[Hint, ...]:
     hints = [Hint(lambda got, exp, args, kw=kw: _near(got, _fid_variant(args, **kw)), text)
              for kw, text in FID_MISTAKES]
+    hints.append(Hint(lambda got, exp, args: args[0].shape[0] == args[1].shape[0]
+                      and _near(got, _rows_as_variables(args)), ROWVAR))
     hints.append(Hint(lambda got, exp, args: _near(float(got) ** 2, exp),
                       "FID is the squared Fréchet distance: do not take the square root of the result."))
     return tuple(hints)
@@ -102,6 +116,7 @@ def check_fid(learner_fn) -> CheckResult:
     """Exercise: ``fid(features_1, features_2) -> float`` for (N1, D) and (N2, D) feature matrices."""
     if not callable(learner_fn):
         return check_function("fid", learner_fn, reference_fid, [])
+    learner_fn = hint_on_error(learner_fn, lambda args: ROWVAR if args[0].shape[0] != args[1].shape[0] else None)
     return check_function("fid", real_valued(learner_fn), reference_fid, _fid_cases(), hints=_fid_hints(),
                           atol=1e-6, rtol=1e-4)
 

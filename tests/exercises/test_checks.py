@@ -73,3 +73,44 @@ def test_hint_on_error_adds_a_hint_only_where_it_has_one():
     with pytest.raises(NotImplementedError):  # the exercise left as it was
         hint_on_error(todo, lambda args: "never shown")(1)
     assert hint_on_error(None, lambda args: "x") is None  # not a function: check_function reports it
+
+
+def test_skeletons_are_recognised_and_reported_not_attempted(capsys):
+    from course_lib.exercises.checks import check_prediction, exercise, is_skeleton, yours_or_reference
+
+    def skeleton(x):
+        """A docstring and a comment are still a skeleton."""
+        # write here
+        ...
+
+    def attempt(x):
+        return None
+
+    assert is_skeleton(skeleton) and not is_skeleton(attempt.__call__) and not is_skeleton(len)
+
+    @exercise("double", "multiply by two")
+    def check_double(fn):
+        return check_function("double", fn, lambda x: 2 * x, [(torch.tensor(3.0),)])
+
+    result = check_double(skeleton)
+    assert not result and not result.attempted and repr(result).startswith("NOT ATTEMPTED double")
+    assert "Hint: multiply by two" in result.message and check_double.hint == "multiply by two"
+    assert check_double(lambda x: x + x).passed and check_double(lambda x: x).attempted
+    assert yours_or_reference(skeleton, result, len) is len
+    assert "your double not attempted yet" in capsys.readouterr().out
+    assert check_prediction("p", ..., ("a", "b"), "a", "").attempted is False
+    assert check_prediction("p", "a", ("a", "b"), "a", "because").passed
+    assert "you predicted 'b'; the run shows 'a'" in check_prediction("p", "b", ("a", "b"), "a", "").message
+    assert "not one of" in check_prediction("p", "c", ("a", "b"), "a", "").message
+
+
+def test_pure_and_exact_dtype_options():
+    def in_place(x):
+        x.mul_(2)
+        return x
+
+    assert "changed its input in place" in check_function("f", in_place, lambda x: 2 * x, [(torch.ones(2),)],
+                                                          pure=True).message
+    assert check_function("f", in_place, lambda x: 2 * x, [(torch.ones(2),)]).passed  # not asked to be pure
+    result = check_function("f", lambda x: x.double(), lambda x: x.float(), [(torch.ones(2),)], exact_dtype=True)
+    assert "dtype torch.float64, expected torch.float32" in result.message
