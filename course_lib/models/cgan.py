@@ -22,7 +22,7 @@ import torch
 from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm
 
-from .dcgan import init_dcgan_weights
+from .dcgan import IMAGE_SIZES, down_layers, init_dcgan_weights, levels
 
 D_NORMS = ("batch", "spectral", "none")
 
@@ -42,8 +42,8 @@ class CGANConfig:
     d_norm: str = "batch"
 
     def __post_init__(self):
-        if self.image_size not in (28, 32):
-            raise ValueError(f"CGAN image_size must be 28 or 32, got {self.image_size}.")
+        if self.image_size not in IMAGE_SIZES:
+            raise ValueError(f"CGAN image_size must be one of {IMAGE_SIZES}, got {self.image_size}.")
         for name in ("latent_dim", "width", "channels"):
             if getattr(self, name) < 1:
                 raise ValueError(f"CGAN {name} must be a positive integer, got {getattr(self, name)}.")
@@ -119,25 +119,33 @@ class ConditionalBatchNorm2d(nn.Module):
 
 
 class ConditionalGenerator(nn.Module):
-    """(z (N, latent_dim) ~ N(0, I), labels (N,) or (N, A)) -> images (N, channels, S, S) in [-1, 1]."""
+    """(z (N, latent_dim) ~ N(0, I), labels (N,) or (N, A)) -> images (N, channels, S, S) in [-1, 1].
+
+    The DCGAN generator (one block per doubling) with every batch norm conditional: norm0 after the
+    projection, then up{i} and norm{i} per doubling; at 28 px: 7x7x2w => 14x14xw => 28x28.
+    """
 
     def __init__(self, cfg: CGANConfig):
         super().__init__()
         self.cfg, self.latent_dim, self.num_classes = cfg, cfg.latent_dim, cfg.num_classes
-        w, s = cfg.width, cfg.image_size // 4
-        self.project = nn.Sequential(  # z => 2w x S/4 x S/4 (7x7 or 8x8)
-            nn.Linear(cfg.latent_dim, 2 * w * s * s, bias=False), nn.Unflatten(1, (2 * w, s, s)))
-        self.norm0 = ConditionalBatchNorm2d(2 * w, cfg.attributes)
-        self.up1 = nn.ConvTranspose2d(2 * w, w, 4, stride=2, padding=1, bias=False)  # 7x7 => 14x14
-        self.norm1 = ConditionalBatchNorm2d(w, cfg.attributes)
-        self.up2 = nn.ConvTranspose2d(w, cfg.channels, 4, stride=2, padding=1)  # 14x14 => 28x28
+        s0, self.num_levels = levels(cfg.image_size)
+        top = cfg.width * 2 ** (self.num_levels - 1)
+        self.project = nn.Sequential(  # z => top x s0 x s0
+            nn.Linear(cfg.latent_dim, top * s0 * s0, bias=False), nn.Unflatten(1, (top, s0, s0)))
+        self.norm0 = ConditionalBatchNorm2d(top, cfg.attributes)
+        for i in range(1, self.num_levels):  # s => 2s, channels halved
+            c = top // 2 ** (i - 1)
+            self.add_module(f"up{i}", nn.ConvTranspose2d(c, c // 2, 4, stride=2, padding=1, bias=False))
+            self.add_module(f"norm{i}", ConditionalBatchNorm2d(c // 2, cfg.attributes))
+        self.add_module(f"up{self.num_levels}", nn.ConvTranspose2d(cfg.width, cfg.channels, 4, stride=2, padding=1))
         self.apply(init_weights)
 
     def forward(self, z: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         """z: (N, latent_dim), labels: (N,) int64 in [0, num_classes) -> (N, channels, S, S) in [-1, 1]."""
         h = torch.relu(self.norm0(self.project(z), labels))
-        h = torch.relu(self.norm1(self.up1(h), labels))
-        return torch.tanh(self.up2(h))
+        for i in range(1, self.num_levels):
+            h = torch.relu(getattr(self, f"norm{i}")(getattr(self, f"up{i}")(h), labels))
+        return torch.tanh(getattr(self, f"up{self.num_levels}")(h))
 
 
 class ProjectionDiscriminator(nn.Module):
@@ -146,16 +154,11 @@ class ProjectionDiscriminator(nn.Module):
     def __init__(self, cfg: CGANConfig):
         super().__init__()
         self.cfg, self.num_classes = cfg, cfg.num_classes
-        w, s = cfg.width, cfg.image_size // 4
-        self.feature_dim = 2 * w * s * s
-        self.features = nn.Sequential(  # phi(x)
-            nn.Conv2d(cfg.channels, w, 4, stride=2, padding=1),  # 28x28 => 14x14
-            nn.LeakyReLU(0.2, inplace=True),
-            nn.Conv2d(w, 2 * w, 4, stride=2, padding=1, bias=cfg.d_norm != "batch"),  # 14x14 => 7x7
-            nn.BatchNorm2d(2 * w) if cfg.d_norm == "batch" else nn.Identity(),
-            nn.LeakyReLU(0.2, inplace=True),
-            nn.Flatten(),  # 2w x 7 x 7 => feature_dim
-        )
+        s0, num_levels = levels(cfg.image_size)
+        self.feature_dim = cfg.width * 2 ** (num_levels - 1) * s0 * s0  # 28 px: 2w x 7 x 7
+        norm = (lambda c: nn.BatchNorm2d(c)) if cfg.d_norm == "batch" else (lambda c: nn.Identity())
+        self.features = nn.Sequential(  # phi(x): 28 px: 28 => 14 (w) => 7 (2w), flattened to feature_dim
+            *down_layers(cfg.channels, cfg.width, num_levels, norm, bias=cfg.d_norm != "batch"))
         self.psi = nn.Linear(self.feature_dim, 1)  # the unconditional "is it a product photo" score
         self.embed = ConditionEmbedding(cfg.attributes, self.feature_dim)  # V y
         self.apply(init_weights)

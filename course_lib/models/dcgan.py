@@ -1,8 +1,11 @@
-"""DCGAN (Radford et al. 2016) sized for 28x28 and 32x32 grey images.
+"""DCGAN (Radford et al. 2016) for 28x28 catalog images and 32/64/128-px photos, grey or colour.
 
-The generator projects z with a Linear layer to a (2*width, S/4, S/4) map and doubles the resolution
-twice with stride-2 transposed convolutions; the discriminator mirrors it with stride-2 convolutions
-and returns one logit per image (no sigmoid: losses take logits).
+The generator projects z with a Linear layer to a (width * 2^(L-1), s0, s0) map, s0 = 7 for 28 px and 4
+otherwise, and doubles the resolution L times with stride-2 transposed convolutions, halving the channels
+each time: one block per doubling, as the paper's 64-px network (4x4x1024 -> 8x8x512 -> ... -> 64x64x3 with
+width 128). The discriminator mirrors it with stride-2 convolutions and returns one logit per image (no
+sigmoid: losses take logits). At 28 px (L = 2) the layers, and so the shipped checkpoints, are those of the
+compact catalog model: 7x7x2w -> 14x14xw -> 28x28.
 """
 
 from __future__ import annotations
@@ -13,11 +16,47 @@ import torch
 from torch import nn
 
 NORMS = ("batch", "layer", "none")
+IMAGE_SIZES = (28, 32, 64, 128)
+
+
+def levels(image_size: int) -> tuple[int, int]:
+    """(s0, L): the side of the first feature map and the number of doublings to ``image_size``.
+
+    28 -> (7, 2); 32 -> (4, 3); 64 -> (4, 4); 128 -> (4, 5). ValueError for other sizes.
+    """
+    if image_size not in IMAGE_SIZES:
+        raise ValueError(f"image_size must be one of {IMAGE_SIZES}, got {image_size}.")
+    s0 = 7 if image_size == 28 else 4
+    return s0, (image_size // s0).bit_length() - 1
+
+
+def up_layers(width: int, num_levels: int, channels: int) -> list[nn.Module]:
+    """The generator's doublings after the projection: (width * 2^(L-1), s0, s0) -> (channels, S, S) in [-1, 1]."""
+    layers: list[nn.Module] = []
+    for i in range(num_levels - 1):  # each block: s => 2s, channels halved
+        c = width * 2 ** (num_levels - 1 - i)
+        layers += [nn.ConvTranspose2d(c, c // 2, 4, stride=2, padding=1, bias=False), nn.BatchNorm2d(c // 2),
+                   nn.ReLU(inplace=True)]
+    return layers + [nn.ConvTranspose2d(width, channels, 4, stride=2, padding=1), nn.Tanh()]  # last: s => S
+
+
+def down_layers(channels: int, width: int, num_levels: int, norm, bias: bool, inplace: bool = True) -> list[nn.Module]:
+    """The discriminator's halvings: (channels, S, S) -> (width * 2^(L-1), s0, s0), flattened.
+
+    norm(c): the normalisation after every convolution but the first (none there, as in DCGAN).
+    """
+    layers: list[nn.Module] = [nn.Conv2d(channels, width, 4, stride=2, padding=1),  # S => S/2
+                               nn.LeakyReLU(0.2, inplace=inplace)]
+    for i in range(num_levels - 1):  # each block: s => s/2, channels doubled
+        c = width * 2 ** i
+        layers += [nn.Conv2d(c, 2 * c, 4, stride=2, padding=1, bias=bias), norm(2 * c),
+                   nn.LeakyReLU(0.2, inplace=inplace)]
+    return layers + [nn.Flatten()]
 
 
 @dataclass(frozen=True)
 class DCGANConfig:
-    """Sizes of one DCGAN. image_size: 28 or 32; width: channels of the widest-resolution layer.
+    """Sizes of one DCGAN. image_size: 28, 32, 64 or 128; width: channels of the widest-resolution layer.
 
     d_norm: normalisation in the discriminator: 'batch' (DCGAN), 'layer' (per-sample, what a
     gradient penalty needs, Gulrajani et al. 2017) or 'none'.
@@ -30,8 +69,8 @@ class DCGANConfig:
     d_norm: str = "batch"
 
     def __post_init__(self):
-        if self.image_size not in (28, 32):
-            raise ValueError(f"DCGAN image_size must be 28 or 32, got {self.image_size}.")
+        if self.image_size not in IMAGE_SIZES:
+            raise ValueError(f"DCGAN image_size must be one of {IMAGE_SIZES}, got {self.image_size}.")
         for name in ("latent_dim", "width", "channels"):
             if getattr(self, name) < 1:
                 raise ValueError(f"DCGAN {name} must be a positive integer, got {getattr(self, name)}.")
@@ -65,20 +104,16 @@ class Generator(nn.Module):
     def __init__(self, cfg: DCGANConfig):
         super().__init__()
         self.cfg, self.latent_dim = cfg, cfg.latent_dim
-        w, s = cfg.width, cfg.image_size // 4
-        self.project = nn.Sequential(  # z => 2w x S/4 x S/4 (7x7 or 8x8)
-            nn.Linear(cfg.latent_dim, 2 * w * s * s, bias=False),
-            nn.Unflatten(1, (2 * w, s, s)),
-            nn.BatchNorm2d(2 * w),
+        s0, num_levels = levels(cfg.image_size)
+        top = cfg.width * 2 ** (num_levels - 1)  # 2w at 28 px
+        self.project = nn.Sequential(  # z => top x s0 x s0 (28 px: 2w x 7 x 7)
+            nn.Linear(cfg.latent_dim, top * s0 * s0, bias=False),
+            nn.Unflatten(1, (top, s0, s0)),
+            nn.BatchNorm2d(top),
             nn.ReLU(inplace=True),
         )
-        self.upsample = nn.Sequential(
-            nn.ConvTranspose2d(2 * w, w, 4, stride=2, padding=1, bias=False),  # 7x7 => 14x14 (8x8 => 16x16)
-            nn.BatchNorm2d(w),
-            nn.ReLU(inplace=True),
-            nn.ConvTranspose2d(w, cfg.channels, 4, stride=2, padding=1),  # 14x14 => 28x28 (16x16 => 32x32)
-            nn.Tanh(),  # pixels in [-1, 1], like the data
-        )
+        # 28 px: 7x7 => 14x14 (w channels) => 28x28; tanh: pixels in [-1, 1], like the data
+        self.upsample = nn.Sequential(*up_layers(cfg.width, num_levels, cfg.channels))
         self.apply(init_dcgan_weights)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
@@ -92,16 +127,11 @@ class Discriminator(nn.Module):
     def __init__(self, cfg: DCGANConfig):
         super().__init__()
         self.cfg = cfg
-        w, s = cfg.width, cfg.image_size // 4
-        self.features = nn.Sequential(
-            nn.Conv2d(cfg.channels, w, 4, stride=2, padding=1),  # 28x28 => 14x14 (32x32 => 16x16)
-            nn.LeakyReLU(0.2, inplace=True),  # no norm on the first layer (DCGAN)
-            nn.Conv2d(w, 2 * w, 4, stride=2, padding=1, bias=cfg.d_norm == "none"),  # 14x14 => 7x7
-            d_norm_layer(cfg.d_norm, 2 * w),
-            nn.LeakyReLU(0.2, inplace=True),
-            nn.Flatten(),  # 2w x 7 x 7 => 49*2w (8x8: 64*2w)
-        )
-        self.classify = nn.Linear(2 * w * s * s, 1)  # one logit per image
+        s0, num_levels = levels(cfg.image_size)
+        # 28 px: 28x28 => 14x14 (w) => 7x7 (2w), flattened to 49*2w; no norm on the first layer (DCGAN)
+        self.features = nn.Sequential(*down_layers(cfg.channels, cfg.width, num_levels,
+                                                   lambda c: d_norm_layer(cfg.d_norm, c), bias=cfg.d_norm == "none"))
+        self.classify = nn.Linear(cfg.width * 2 ** (num_levels - 1) * s0 * s0, 1)  # one logit per image
         self.apply(init_dcgan_weights)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

@@ -13,14 +13,14 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from .dcgan import DCGANConfig, Generator
+from .dcgan import DCGANConfig, Generator, down_layers, levels
 
 CRITIC_NORMS = ("layer", "none")
 
 
 @dataclass(frozen=True)
 class WGANConfig:
-    """Sizes of one WGAN-GP. image_size: 28 or 32; width: channels of the widest-resolution layer;
+    """Sizes of one WGAN-GP. image_size: 28, 32, 64 or 128; width: channels of the widest-resolution layer;
     norm: the critic's normalisation, 'layer' (per sample) or 'none' (never batch norm)."""
 
     image_size: int = 28
@@ -47,17 +47,12 @@ class Critic(nn.Module):
     def __init__(self, cfg: WGANConfig):
         super().__init__()
         self.cfg = cfg
-        w, s = cfg.width, cfg.image_size // 4
+        s0, num_levels = levels(cfg.image_size)
+        # GroupNorm(1, C): layer norm over (C, H, W) of each sample; 28 px: 28 => 14 (w) => 7 (2w), flattened
         norm = (lambda c: nn.GroupNorm(1, c)) if cfg.norm == "layer" else (lambda c: nn.Identity())
-        self.features = nn.Sequential(
-            nn.Conv2d(cfg.channels, w, 4, stride=2, padding=1),  # 28x28 => 14x14 (32x32 => 16x16)
-            nn.LeakyReLU(0.2),
-            nn.Conv2d(w, 2 * w, 4, stride=2, padding=1),  # 14x14 => 7x7 (16x16 => 8x8)
-            norm(2 * w),  # GroupNorm(1, C): layer norm over (C, H, W) of each sample
-            nn.LeakyReLU(0.2),
-            nn.Flatten(),  # 2w x 7 x 7 => 49*2w
-        )
-        self.score = nn.Linear(2 * w * s * s, 1)  # one score per image, no sigmoid
+        self.features = nn.Sequential(*down_layers(cfg.channels, cfg.width, num_levels, norm, bias=True,
+                                                   inplace=False))
+        self.score = nn.Linear(cfg.width * 2 ** (num_levels - 1) * s0 * s0, 1)  # one score per image, no sigmoid
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """x: (N, channels, S, S) -> scores (N,)."""

@@ -101,6 +101,7 @@ def test_config_round_trips_through_its_dict_and_rejects_bad_values():
     as_lists = {**dataclasses.asdict(cfg), "attributes": [["category", 10], ["colour", 3]]}  # as JSON gives it
     assert model_config("cgan", as_lists) == cfg
     for bad, message in (({"attributes": ()}, "attributes"), ({"attributes": (("category", 1),)}, "attributes"),
-                         ({"d_norm": "layer"}, "d_norm"), ({"width": 0}, "width"), ({"image_size": 64}, "28 or 32")):
+                         ({"d_norm": "layer"}, "d_norm"), ({"width": 0}, "width"),
+                         ({"image_size": 48}, r"one of \(28, 32, 64, 128\)")):
         with pytest.raises(ValueError, match=message):
             CGANConfig(**bad)

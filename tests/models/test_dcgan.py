@@ -60,7 +60,7 @@ def test_batchnorm_discriminator_mixes_the_batch():
 
 
 @pytest.mark.parametrize("bad, message", [
-    ({"image_size": 64}, "28 or 32"), ({"width": 0}, "width"), ({"latent_dim": -1}, "latent_dim"),
+    ({"image_size": 48}, r"one of \(28, 32, 64, 128\)"), ({"width": 0}, "width"), ({"latent_dim": -1}, "latent_dim"),
     ({"d_norm": "spectral"}, "d_norm"),
 ])
 def test_config_rejects_bad_values(bad, message):
