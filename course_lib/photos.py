@@ -13,6 +13,8 @@ on black, 28x28, grey, centred and filling the frame. ``catalog_image`` turns on
 ``load_photo_folder`` reads every file of a folder (PNG, JPEG, WebP, ...; Pillow decides, not the suffix),
 skips and lists what it cannot use (unreadable, not an image, smaller than ``min_side``, nothing but
 background), and refuses a folder with fewer than ``minimum`` usable photos with a message naming both numbers.
+With ``convention="photo"`` a photo is kept as it is instead (centre-cropped to a square and resized), which is
+what training on one's own catalog at 32-128 px wants; ``course_lib.catalog`` builds on that.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from PIL import Image, UnidentifiedImageError
+from tqdm.auto import tqdm
 
 OBJECT_THRESHOLD = 0.08  # on [0, 1]: a pixel this far from the background belongs to the product
 MARGIN = 1 / 14  # Fashion-MNIST products leave about 2 of 28 pixels free at the widest side
@@ -83,14 +86,28 @@ def catalog_image(photo: Image.Image, size: int = 28, channels: int = 1) -> np.n
     return np.asarray(image.resize((size, size), Image.Resampling.LANCZOS))
 
 
-def read_photo(path: Path, size: int, channels: int, min_side: int) -> tuple[np.ndarray | None, str]:
-    """(catalog image, '') for a usable photo, else (None, why it was skipped)."""
+def square_photo(photo: Image.Image, size: int, channels: int = 3) -> np.ndarray:
+    """A photo as it is: centre-cropped to a square, resized with antialiasing: (size, size[, 3]) uint8."""
+    if channels not in (1, 3):
+        raise ValueError(f"channels must be 1 (grey) or 3 (colour), got {channels}.")
+    photo = photo.convert("L" if channels == 1 else "RGB")
+    side = min(photo.size)
+    left, top = (photo.size[0] - side) // 2, (photo.size[1] - side) // 2
+    return np.asarray(photo.crop((left, top, left + side, top + side)).resize((size, size), Image.Resampling.LANCZOS))
+
+
+CONVENTIONS = {"catalog": catalog_image, "photo": square_photo}
+
+
+def read_photo(path: Path, size: int, channels: int, min_side: int,
+               convention: str = "catalog") -> tuple[np.ndarray | None, str]:
+    """(image, '') for a usable photo, else (None, why it was skipped); ``convention``: 'catalog' or 'photo'."""
     try:
         with Image.open(path) as photo:
             photo.load()
             if min(photo.size) < min_side:
                 return None, f"too small ({photo.size[0]}x{photo.size[1]} px; at least {min_side} px a side)"
-            image = catalog_image(photo, size, channels)
+            image = CONVENTIONS[convention](photo, size, channels)
     except UnidentifiedImageError:
         return None, "not an image Pillow can read"
     except (OSError, ValueError) as err:
@@ -100,9 +117,15 @@ def read_photo(path: Path, size: int, channels: int, min_side: int) -> tuple[np.
     return image, ""
 
 
+def photo_files(folder: Path) -> list[Path]:
+    """The files of ``folder`` (not its subfolders, not hidden ones), sorted by name."""
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
 def load_photo_folder(folder, size: int = 28, channels: int = 1, minimum: int = MINIMUM,
-                      min_side: int = MIN_SIDE) -> PhotoSet:
-    """Every usable photo of ``folder`` (not its subfolders), sorted by name, in the catalog's convention.
+                      min_side: int = MIN_SIDE, convention: str = "catalog", progress: bool = False) -> PhotoSet:
+    """Every usable photo of ``folder`` (not its subfolders), sorted by name, in ``convention``
+    ('catalog': light product on black, cropped to it; 'photo': as it is, centre-cropped).
 
     Raises FileNotFoundError for a missing folder and ValueError when fewer than ``minimum`` photos are usable
     (the message names the number found, the minimum and what was skipped).
@@ -111,8 +134,10 @@ def load_photo_folder(folder, size: int = 28, channels: int = 1, minimum: int = 
     if not folder.is_dir():
         raise FileNotFoundError(f"photo folder {folder} does not exist; pass a folder of PNG, JPEG or WebP photos.")
     images, used, skipped = [], [], []
-    for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
-        image, reason = read_photo(path, size, channels, min_side)
+    if convention not in CONVENTIONS:
+        raise ValueError(f"convention must be one of {sorted(CONVENTIONS)}, got {convention!r}.")
+    for path in tqdm(photo_files(folder), desc=f"decoding {folder.name}", unit="file", disable=not progress):
+        image, reason = read_photo(path, size, channels, min_side, convention)
         if image is None:
             skipped.append((path, reason))
         else:
