@@ -2,7 +2,7 @@
 
 Layers, lowest first (docs/architecture.md draws them):
 
-    foundations (runtime, serialization, categories, data, photos, folders, batches, augment, plots)
+    foundations (runtime, serialization, categories, data, photos, batches, augment, plots)
       <- models <- metrics <- gan <- editing <- widgets, exercises <- commands <- cli
 
 A module may import its own layer and the layers below it, never one above. Inside the domain layer the
@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "course_lib"
-FOUNDATIONS = ("runtime", "serialization", "categories", "data", "photos", "folders", "batches", "augment", "plots")
+FOUNDATIONS = ("runtime", "serialization", "categories", "data", "photos", "batches", "augment", "plots")
 RANKS = {**dict.fromkeys(FOUNDATIONS, 0), "models": 1, "metrics": 2, "gan": 3, "editing": 4,
          "widgets": 5, "exercises": 5, "commands": 6, "cli": 7, "__main__": 8, "__init__": 0, "assets": 0}
 # inside the foundations, the few edges there are (data reads categories, for example), in one direction
-FOUNDATION_ORDER = ("runtime", "serialization", "categories", "data", "photos", "folders", "batches", "augment", "plots")
+FOUNDATION_ORDER = ("runtime", "serialization", "categories", "data", "photos", "batches", "augment", "plots")
 MAX_LINES = 250
 MAX_TOP_LEVEL = 20
 

@@ -5,7 +5,7 @@ import pytest
 import torch
 from PIL import Image
 
-from course_lib.photos import catalog_image, load_photo_folder, object_box
+from course_lib.photos.reader import catalog_image, load_photo_folder, object_box
 
 
 def shop_photo(width=120, height=90, box=(20, 30, 70, 80), colour=(200, 30, 30), background=(250, 250, 250)):

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import torch
 
-from .photos import MIN_SIDE, photo_files, read_photo
-from .serialization import CheckpointError, atomic_save, cache_dir, read_torch_file
+from ..serialization import CheckpointError, atomic_save, cache_dir, read_torch_file
+from .reader import MIN_SIDE, photo_files, read_photo
 
 MEMORY_FRACTION = 0.5  # refuse a folder whose images would take more than this share of the available memory
 
@@ -144,8 +144,8 @@ def make_example_folder(out, per_class: int = 12, size: int = 96, categories=EXA
     import numpy as np
     from PIL import Image
 
-    from .categories import CLASS_NAMES
-    from .data import load_fashion_mnist
+    from ..categories import CLASS_NAMES
+    from ..data import load_fashion_mnist
 
     out = Path(out)
     data, g = load_fashion_mnist(), torch.Generator().manual_seed(seed)

@@ -14,7 +14,7 @@ on black, 28x28, grey, centred and filling the frame. ``catalog_image`` turns on
 skips and lists what it cannot use (unreadable, not an image, smaller than ``min_side``, nothing but
 background), and refuses a folder with fewer than ``minimum`` usable photos with a message naming both numbers.
 With ``convention="photo"`` a photo is kept as it is instead (centre-cropped to a square and resized), which is
-what training on one's own catalog at 32-128 px wants; ``course_lib.catalog`` builds on that.
+what training on one's own catalog at 32-128 px wants; ``photos.folders`` builds on that.
 """
 
 from __future__ import annotations

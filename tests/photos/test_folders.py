@@ -5,8 +5,8 @@ import pytest
 import torch
 from PIL import Image
 
-from course_lib import folders
-from course_lib.folders import load_image_folder, make_example_folder
+from course_lib.photos import folders
+from course_lib.photos.folders import load_image_folder, make_example_folder
 
 
 @pytest.fixture
@@ -49,7 +49,8 @@ def test_bad_settings_too_few_photos_and_too_little_memory(example, tmp_path):
         load_image_folder(example, size=28)
     with pytest.raises(ValueError, match="--image-size must be 32, 64 or 128 and --channels 1 or 3"):
         load_image_folder(example, size=32, channels=2)
-    with pytest.raises(ValueError, match=r"too few usable photos \(ankle-boot: 3, dress: 3, sneaker: 3; at least 5 per category\); skipped 3"):
+    few = r"too few usable photos \(ankle-boot: 3, dress: 3, sneaker: 3; at least 5 per category\); skipped 3"
+    with pytest.raises(ValueError, match=few):
         load_image_folder(example, size=32, min_per_class=5, progress=False, cache=False)
     with pytest.raises(ValueError, match="take 0.0 GiB as uint8, more than half"):
         load_image_folder(example, size=32, memory=1000, cache=False)
