@@ -79,7 +79,8 @@ class DCGANConfig:
 
 
 def init_dcgan_weights(module: nn.Module) -> None:
-    """DCGAN init, for ``model.apply``: conv/linear weights N(0, 0.02), norm scales N(1, 0.02), biases 0."""
+    """DCGAN init, for ``model.apply``: conv/linear weights N(0, 0.02²), norm scales N(1, 0.02²) (standard
+    deviation 0.02), biases 0."""
     if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
         nn.init.normal_(module.weight, 0.0, 0.02)
         if module.bias is not None:
