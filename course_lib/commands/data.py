@@ -27,7 +27,7 @@ def register(subparsers) -> None:
 def run(args) -> int:
     """Print the report (exit 1 when the checksums do not match), or write the example folder."""
     if args.make_example_folder is not None:
-        from ..folders import make_example_folder
+        from ..photos.folders import make_example_folder
 
         out = make_example_folder(args.make_example_folder, per_class=args.per_class)
         subfolders = sorted(p.name for p in out.iterdir() if p.is_dir())
