@@ -14,15 +14,26 @@ class BatchSource:
     labels: (N,) int64 or None.
     Each batch is ``(real, labels)``: real (B, 1, S, S) float32 in [-1, 1] with S = image_size,
     labels (B,) int64 (or None). The last incomplete batch of an epoch is dropped, so B is constant.
+
+    Under torchrun, ``rank`` of ``world_size`` processes: every process shuffles the same order (same seed)
+    and takes its own slice of each global batch of ``world_size * batch_size`` images, so the shards are
+    disjoint, their union is the batch one process with the global batch size would draw, and the state
+    (epoch, position, order) is the same on every process.
     """
 
     def __init__(self, images: torch.Tensor, labels: torch.Tensor | None, batch_size: int,
-                 image_size: int = 28, device: torch.device | str = "cpu", seed: int = 0):
+                 image_size: int = 28, device: torch.device | str = "cpu", seed: int = 0, *,
+                 rank: int = 0, world_size: int = 1):
         if images.dtype != torch.uint8 or images.dim() != 3:
             raise ValueError(f"images must be uint8 (N, H, W), got {images.dtype} {tuple(images.shape)}.")
         if not 1 <= batch_size <= images.shape[0]:
             raise ValueError(f"batch_size must be between 1 and the number of images ({images.shape[0]}), "
                              f"got {batch_size}.")
+        if not 0 <= rank < world_size:
+            raise ValueError(f"rank must be in [0, world_size={world_size}), got {rank}.")
+        if batch_size * world_size > images.shape[0]:
+            raise ValueError(f"{world_size} processes x batch {batch_size} need {batch_size * world_size} images "
+                             f"per step, but there are {images.shape[0]}; use a smaller batch or fewer processes.")
         if labels is not None and labels.shape[0] != images.shape[0]:
             raise ValueError(f"{labels.shape[0]} labels for {images.shape[0]} images.")
         to_float(images[:1], image_size)  # validates image_size with a clear message
@@ -30,28 +41,35 @@ class BatchSource:
         self.images = images.to(self.device)
         self.labels = None if labels is None else labels.to(self.device)
         self.batch_size, self.image_size = batch_size, image_size
+        self.rank, self.world_size = rank, world_size
         self.generator = torch.Generator().manual_seed(seed)  # CPU generator: same order on every device
         self.epoch, self.position, self.order = 0, 0, None
 
+    @property
+    def global_batch_size(self) -> int:
+        """Images all processes take together per batch (``batch_size`` for one process)."""
+        return self.batch_size * self.world_size
+
     def __len__(self) -> int:
-        """Batches per epoch."""
-        return self.images.shape[0] // self.batch_size
+        """Batches per epoch (global batches: each process draws one shard of each)."""
+        return self.images.shape[0] // self.global_batch_size
 
     def next_batch(self) -> tuple[torch.Tensor, torch.Tensor | None]:
         """The next batch; a new shuffled epoch starts when the current one is used up."""
-        if self.order is None or self.position + self.batch_size > self.order.numel():
+        if self.order is None or self.position + self.global_batch_size > self.order.numel():
             if self.order is not None:
                 self.epoch += 1
             self.order = torch.randperm(self.images.shape[0], generator=self.generator)
             self.position = 0
-        index = self.order[self.position: self.position + self.batch_size].to(self.device, non_blocking=True)
-        self.position += self.batch_size
+        start = self.position + self.rank * self.batch_size
+        index = self.order[start: start + self.batch_size].to(self.device, non_blocking=True)
+        self.position += self.global_batch_size
         real = to_float(self.images[index], self.image_size)
         return real, (None if self.labels is None else self.labels[index])
 
     def epoch_batches(self):
         """Iterate over the rest of the current epoch (a whole epoch when called at an epoch boundary)."""
-        remaining = 0 if self.order is None else (self.order.numel() - self.position) // self.batch_size
+        remaining = 0 if self.order is None else (self.order.numel() - self.position) // self.global_batch_size
         for _ in range(remaining or len(self)):
             yield self.next_batch()
 

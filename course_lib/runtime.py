@@ -1,5 +1,5 @@
 """Where and how code runs: the device (CUDA, then Apple MPS, else the CPU), mixed precision, CPU threads,
-fast mode (``COURSE_FAST=1``), the process's rank, and eval mode for a block.
+fast mode (``COURSE_FAST=1``), the process's rank and the torchrun process group, and eval mode for a block.
 
 Fast mode shrinks data and steps so every lesson runs in CI in seconds. pytest sets it (see ``conftest.py``),
 so the kernels nbval starts inherit it; JupyterLab runs full size.
@@ -11,6 +11,7 @@ import contextlib
 import os
 
 import torch
+import torch.distributed as dist
 from torch import nn
 
 
@@ -32,6 +33,17 @@ def select_device(name: str = "auto") -> torch.device:
     if name.split(":")[0] not in ("cpu", "cuda", "mps"):
         raise ValueError(f"device must be auto, cpu, cuda or mps, got {name!r}.")
     return torch.device(name)
+
+
+def rank_device(device: torch.device) -> torch.device:
+    """Under torchrun, CUDA means this process's own GPU (``cuda:LOCAL_RANK``); any other device is unchanged."""
+    if device.type != "cuda" or world_size() == 1:
+        return device
+    local = int(os.environ.get("LOCAL_RANK", "0"))
+    if local >= torch.cuda.device_count():
+        raise RuntimeError(f"process LOCAL_RANK={local} needs a GPU of its own but torch sees "
+                           f"{torch.cuda.device_count()}; start torchrun with --nproc_per_node at most that.")
+    return torch.device("cuda", local)
 
 
 def configure_cpu_threads() -> int:
@@ -65,7 +77,53 @@ def pick(full, fast):
 
 def is_main_process() -> bool:
     """True unless torchrun (or similar) set RANK to another process: only rank 0 prints and writes."""
-    return int(os.environ.get("RANK", "0")) == 0
+    return rank() == 0
+
+
+def rank() -> int:
+    """This process's rank among all processes (the process group's, else torchrun's RANK), 0 alone."""
+    if dist.is_available() and dist.is_initialized():
+        return dist.get_rank()
+    return int(os.environ.get("RANK", "0"))
+
+
+def world_size() -> int:
+    """How many processes train together (the process group's size, else torchrun's WORLD_SIZE), 1 alone."""
+    if dist.is_available() and dist.is_initialized():
+        return dist.get_world_size()
+    return int(os.environ.get("WORLD_SIZE", "1"))
+
+
+def is_distributed() -> bool:
+    """True inside ``process_group`` with more than one process: gradients and statistics are shared."""
+    return dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1
+
+
+def barrier() -> None:
+    """Wait until every process gets here (a no-op for a single process)."""
+    if is_distributed():
+        dist.barrier()
+
+
+@contextlib.contextmanager
+def process_group(device: str = "auto"):
+    """Join torchrun's processes for the block: NCCL when ``device`` resolves to CUDA, else gloo.
+
+    Reads torchrun's environment (RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT). Without torchrun, or with one
+    process, nothing is set up and the block runs exactly as it would alone. Every process leaves together.
+    """
+    if world_size() == 1 or dist.is_initialized():
+        yield
+        return
+    backend = "nccl" if select_device(device).type == "cuda" else "gloo"
+    if backend == "nccl":
+        torch.cuda.set_device(rank_device(torch.device("cuda")))
+    dist.init_process_group(backend)
+    try:
+        yield
+        dist.barrier()  # rank 0 may still be writing files: the others wait for it before the group closes
+    finally:
+        dist.destroy_process_group()
 
 
 def say(message: str) -> None:

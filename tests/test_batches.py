@@ -68,3 +68,30 @@ def test_data_resident_on_gpu():
     source = BatchSource(images, labels, 4, device="cuda")
     real, y = source.next_batch()
     assert source.images.is_cuda and real.is_cuda and y.is_cuda
+
+
+def test_ranks_take_disjoint_shards_whose_union_is_the_global_batch():
+    """2 processes x batch 3: each step's two shards are disjoint and together are the batch of 6 one process
+    draws with the same seed; both processes keep the same state, so either one's state resumes any rank."""
+    images, labels = tiny(14)[0], torch.arange(14)  # labels = image indices
+    alone = BatchSource(images, labels, 6, seed=5)
+    ranks = [BatchSource(images, labels, 3, seed=5, rank=r, world_size=2) for r in range(2)]
+    assert len(alone) == len(ranks[0]) == 2 and ranks[0].global_batch_size == 6
+    for _ in range(5):  # across an epoch boundary (2 global batches per epoch)
+        whole = alone.next_batch()[1]
+        shards = [source.next_batch()[1] for source in ranks]
+        assert torch.equal(torch.cat(shards), whole) and not set(shards[0].tolist()) & set(shards[1].tolist())
+    states = [source.state_dict() for source in ranks]
+    assert states[0]["position"] == states[1]["position"] == alone.position and states[0]["epoch"] == 2
+    assert torch.equal(states[0]["order"], states[1]["order"])
+    resumed = BatchSource(images, labels, 3, seed=0, rank=1, world_size=2)
+    resumed.load_state_dict(states[0])
+    assert torch.equal(resumed.next_batch()[1], ranks[1].next_batch()[1])
+
+
+def test_bad_sharding_is_explained():
+    images, labels = tiny()
+    with pytest.raises(ValueError, match=r"rank must be in \[0, world_size=2\), got 2"):
+        BatchSource(images, labels, 2, rank=2, world_size=2)
+    with pytest.raises(ValueError, match="4 processes x batch 3 need 12 images per step, but there are 10"):
+        BatchSource(images, labels, 3, rank=0, world_size=4)

@@ -53,3 +53,29 @@ def test_bad_value_is_explained(monkeypatch):
     monkeypatch.setenv("COURSE_FAST", "maybe")
     with pytest.raises(ValueError, match="COURSE_FAST must be 1 or 0"):
         fast_mode()
+
+
+def test_rank_and_world_size_come_from_torchrun(monkeypatch):
+    from course_lib.runtime import barrier, is_distributed, is_main_process, process_group, rank, world_size
+
+    assert (rank(), world_size(), is_main_process(), is_distributed()) == (0, 1, True, False)
+    with process_group("cpu"):  # one process: nothing is set up
+        assert not torch.distributed.is_initialized()
+        barrier()
+    monkeypatch.setenv("RANK", "1")
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    assert (rank(), world_size(), is_main_process(), is_distributed()) == (1, 2, False, False)
+
+
+def test_rank_device_is_the_local_gpu(monkeypatch):
+    from course_lib.runtime import rank_device
+
+    assert rank_device(torch.device("cpu")) == torch.device("cpu")
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    monkeypatch.setenv("LOCAL_RANK", "1")
+    assert rank_device(torch.device("cpu")) == torch.device("cpu")
+    if torch.cuda.device_count() < 2:
+        with pytest.raises(RuntimeError, match="LOCAL_RANK=1 needs a GPU of its own"):
+            rank_device(torch.device("cuda"))
+    else:
+        assert rank_device(torch.device("cuda")) == torch.device("cuda", 1)

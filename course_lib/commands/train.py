@@ -2,11 +2,17 @@
 
 GAN kinds run ``commands.train_gan``; ``train unet --task TASK`` trains the editing U-Nets of lesson 05
 (``commands.train_unet``). The options marked "unet only" are refused for the GAN kinds.
+
+Under ``torchrun --nproc_per_node=N -m course_lib train KIND``, every process runs this command inside
+``runtime.process_group`` (gloo on CPU, NCCL on CUDA); ``--batch-size`` is per process, and
+``--global-batch-size`` is split across the processes. docs/distributed.md has the details.
 """
 
 from __future__ import annotations
 
+from ..runtime import process_group, world_size
 from . import UserError
+from .args import count, positive, seed
 from .kinds import KINDS, get_kind
 
 
@@ -15,17 +21,20 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("train", help="train a GAN or the editing U-Net; writes a checkpoint, samples, "
                                             "loss curves")
     p.add_argument("kind", choices=sorted(KINDS), help="which model to train")
-    p.add_argument("--epochs", type=float, default=None, help="total epochs of real data (default: the recipe's)")
-    p.add_argument("--batch-size", type=int, default=None, help="images per batch (default: the recipe's)")
-    p.add_argument("--lr", type=float, default=None, help="Adam learning rate of both networks")
-    p.add_argument("--seed", type=int, default=None, help="seed of init, data order and noise (default 0)")
+    p.add_argument("--epochs", type=positive, default=None, help="total epochs of real data (default: the recipe's)")
+    p.add_argument("--batch-size", type=count(), default=None, help="images per batch and process (default: the "
+                                                                 "recipe's)")
+    p.add_argument("--global-batch-size", type=count(), default=None,
+                   help="images per step over all torchrun processes, split evenly (instead of --batch-size)")
+    p.add_argument("--lr", type=positive, default=None, help="Adam learning rate of both networks")
+    p.add_argument("--seed", type=seed, default=None, help="seed of init, data order and noise (default 0)")
     p.add_argument("--device", default="auto", help="auto (cuda, then mps, then cpu), cpu, cuda or mps")
     p.add_argument("--out", default=None, help="output folder (default runs/KIND)")
     p.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
     p.add_argument("--fast", action="store_true", help="a few dozen steps on a data subset (also COURSE_FAST=1)")
     p.add_argument("--task", default=None, help="unet only: denoise, inpaint, deblur, enhance, a comma-separated "
                                                 "list, or all (one model per task)")
-    p.add_argument("--steps", type=int, default=None, help="unet only: steps per task (default: the recipe's)")
+    p.add_argument("--steps", type=count(), default=None, help="unet only: steps per task (default: the recipe's)")
     p.add_argument("--strength", default=None, help="unet only: training strengths LOW,HIGH in [0, 1] (default 0,1)")
     p.add_argument("--adversarial", action="store_true", default=None,
                    help="unet only: add pix2pix's PatchGAN term to the L1 loss")
@@ -42,4 +51,19 @@ def run(args) -> int:
     if kind.family == "gan" and given:
         raise UserError(f"{', '.join(given)} {'is' if len(given) == 1 else 'are'} for `train unet` only; {args.kind} "
                         "is a GAN (it takes --epochs, --batch-size, --lr, --seed).")
-    return kind.train(args)
+    args.batch_size = per_process_batch_size(args.batch_size, getattr(args, "global_batch_size", None))
+    with process_group(args.device):
+        return kind.train(args)
+
+
+def per_process_batch_size(batch_size: int | None, global_batch_size: int | None) -> int | None:
+    """The per-process batch: ``--batch-size``, or ``--global-batch-size`` split over the processes."""
+    if global_batch_size is None:
+        return batch_size
+    processes = world_size()
+    if batch_size is not None:
+        raise UserError("give --batch-size (per process) or --global-batch-size (all processes), not both.")
+    if global_batch_size < processes or global_batch_size % processes:
+        raise UserError(f"--global-batch-size {global_batch_size} does not split evenly over {processes} "
+                        f"process(es); use a multiple of {processes}.")
+    return global_batch_size // processes

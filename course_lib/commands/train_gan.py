@@ -2,6 +2,7 @@
 
 Writes into ``--out`` (default ``runs/KIND``): ``checkpoint.pt`` (every epoch, at the end and on Ctrl-C),
 ``samples.png`` and ``samples_epoch_NNN.png`` (EMA generator, fixed z), ``history.json``, ``losses.png``.
+Under torchrun every process trains its shard; rank 0 alone prints, checks health, draws and writes.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from ..gan.health import HealthMonitor, NonFiniteLossError
 from ..gan.sampling import sample
 from ..models import model_config
 from ..plots import plot_history, save_grid
-from ..runtime import configure_cpu_threads, fast_mode, is_main_process, say, select_device
+from ..runtime import configure_cpu_threads, fast_mode, is_main_process, rank_device, say, select_device, world_size
 from . import UserError
 
 
@@ -48,7 +49,7 @@ def train_gan(args) -> int:
     ckpt = load_checkpoint(path) if args.resume else None
     model_cfg, train_cfg, epochs = configs(recipe, args, ckpt)
     configure_cpu_threads()
-    device = select_device(args.device)
+    device = rank_device(select_device(args.device))
     images, labels = training_data(fast, recipe.fast_images)
     trainer = recipes.make_trainer(recipe.kind, model_cfg, train_cfg, images, labels, device, recipe.log_every)
     if ckpt is not None:
@@ -61,9 +62,10 @@ def train_gan(args) -> int:
         write_gan_artefacts(trainer, out, grid_name, curves)
 
     trainer.add_callback("on_epoch_end", lambda t: save(t, f"samples_epoch_{round(t.epoch):03d}.png", False))
-    trainer.add_callback("on_log", HealthMonitor(to_float(images[:64], getattr(model_cfg, "image_size", 28))))
+    if is_main_process():
+        trainer.add_callback("on_log", HealthMonitor(to_float(images[:64], getattr(model_cfg, "image_size", 28))))
     say(f"training {recipe.kind} on {device} for {total} steps ({epochs:g} epochs; step {trainer.step} "
-        f"done, {len(images)} images, batch {train_cfg.batch_size}) into {out}")
+        f"done, {len(images)} images, {batch_text(train_cfg.batch_size)}) into {out}")
     try:
         trainer.run(max(0, total - trainer.step))
     except KeyboardInterrupt:
@@ -80,6 +82,14 @@ def train_gan(args) -> int:
     save(trainer)
     say(f"done at step {trainer.step}: {path}, {out / 'samples.png'}, {out / 'history.json'}, {out / 'losses.png'}")
     return 0
+
+
+def batch_text(batch_size: int) -> str:
+    """'batch 64', or under torchrun 'batch 32 per process x 2 processes = 64 global'."""
+    processes = world_size()
+    if processes == 1:
+        return f"batch {batch_size}"
+    return f"batch {batch_size} per process x {processes} processes = {batch_size * processes} global"
 
 
 def write_gan_artefacts(trainer, out: Path, grid_name: str, curves: bool = True) -> None:

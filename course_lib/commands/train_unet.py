@@ -27,9 +27,10 @@ from ..editing.restoring import restore
 from ..editing.training import BATCH_SIZE, UNET_RECIPE, UNetRun, run_dict, train_task
 from ..models.unet import UNetConfig
 from ..plots import save_grid, smooth
-from ..runtime import configure_cpu_threads, fast_mode, is_main_process, say, select_device
+from ..runtime import configure_cpu_threads, fast_mode, is_main_process, rank_device, say, select_device, world_size
 from ..serialization import config_from_dict
 from . import UserError
+from .train_gan import batch_text
 
 PREVIEW_STRENGTH = 0.5
 
@@ -84,7 +85,7 @@ def settings(recipe, args, saved: dict | None, num_images: int, fast: bool) -> U
     if args.steps is not None:
         num_steps = args.steps
     elif args.epochs is not None:
-        num_steps = max(1, math.ceil(args.epochs * (num_images // batch_size)))
+        num_steps = max(1, math.ceil(args.epochs * (num_images // (batch_size * world_size()))))
     flags = {"lr": args.lr, "seed": args.seed, "num_steps": num_steps,
              "strength": None if args.strength is None else parse_strength(args.strength)}
     fit = dataclasses.replace(fit, **{k: v for k, v in flags.items() if v is not None})
@@ -116,12 +117,16 @@ def train_unet(args) -> int:
     images, _ = training_data(fast, recipe.fast_images)
     run = settings(recipe, args, None if saved is None else saved["run"], len(images), fast)
     threads = configure_cpu_threads()
-    device = select_device(args.device)
+    device = rank_device(select_device(args.device))
+    check_processes(saved)
     extra = {"device": str(device), "cpu_threads": threads, "torch": str(torch.__version__)}
+    if world_size() > 1:
+        extra["world_size"] = world_size()
     entries = {t: e for t, e in (saved or {"tasks": {}})["tasks"].items() if is_finished(e)}
     todo = [task for task in run.tasks if task not in entries]
     say(f"training unet on {device} for {run.fit.num_steps} steps per task ({', '.join(todo) or 'none left'}; "
-        f"{len(images)} images, batch {run.batch_size}, {'L1 + PatchGAN' if run.adversarial else 'L1'}) into {out}")
+        f"{len(images)} images, {batch_text(run.batch_size)}, {'L1 + PatchGAN' if run.adversarial else 'L1'}) "
+        f"into {out}")
 
     def save(current: dict) -> None:
         if is_main_process():
@@ -141,6 +146,15 @@ def train_unet(args) -> int:
     write_unet_artefacts(entries, images, out)
     say(f"done: {path}, {out / 'samples.png'}, {out / 'history.json'}, {out / 'losses.png'}")
     return 0
+
+
+def check_processes(saved: dict | None) -> None:
+    """Refuse to resume a file trained by another number of processes: its tasks used another global batch."""
+    was = 1 if saved is None else int(saved.get("extra", {}).get("world_size", 1))
+    if saved is not None and was != world_size():
+        raise UserError(f"the checkpoint was trained by {was} process(es) and this run has {world_size()}; the "
+                        f"global batch would change between tasks. Resume with {was} process(es) in all, or start "
+                        "a new run in another --out folder.")
 
 
 def write_unet_artefacts(entries: dict[str, dict], images: torch.Tensor, out: Path) -> None:

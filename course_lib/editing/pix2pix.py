@@ -34,9 +34,10 @@ import torch.nn.functional as F
 from tqdm.auto import trange
 
 from ..gan.callbacks import Callbacks
+from ..gan.distributed import average_gradients, broadcast_module, share_batchnorm
 from ..gan.history import History
 from ..gan.losses import minimax_d_loss, non_saturating_g_loss
-from ..runtime import autocast
+from ..runtime import autocast, is_distributed, is_main_process, rank
 from .degrade import HOLES, TASKS, check_strength, check_task, degrade
 from .restoring import conditioning, paste_known, patch_cond
 
@@ -95,6 +96,7 @@ def d_step(unet, patch_d, opt_d, degraded: torch.Tensor, clean: torch.Tensor,
         loss = 0.5 * minimax_d_loss(real_logits.float(), fake_logits.float())  # halved as in pix2pix
     opt_d.zero_grad(set_to_none=True)
     loss.backward()
+    average_gradients(patch_d)
     opt_d.step()
     return {"loss_d": loss.detach(), "d_real": torch.sigmoid(real_logits.detach().float()).mean(),
             "d_fake": torch.sigmoid(fake_logits.detach().float()).mean()}
@@ -115,6 +117,7 @@ def g_step(unet, patch_d, opt_g, degraded: torch.Tensor, clean: torch.Tensor,
     opt_g.zero_grad(set_to_none=True)
     # gradients flow through D into the U-Net, but only the U-Net's parameters receive them
     loss.backward(inputs=[p for p in unet.parameters() if p.requires_grad])
+    average_gradients(unet)
     opt_g.step()
     return {"loss_g": loss.detach(), "l1": l1.detach(), "adv": adv.detach()}
 
@@ -131,6 +134,9 @@ class Pix2PixTrainer(Callbacks):
     def __init__(self, unet, batches, cfg: FitConfig = FitConfig(), patch_d=None, opt_g=None, opt_d=None,
                  log_every: int = 25):
         self.unet, self.batches, self.cfg, self.patch_d, self.log_every = unet, batches, cfg, patch_d, log_every
+        if is_distributed():  # under torchrun: one start for all processes, PatchGAN statistics shared
+            for model in (unet, patch_d) if patch_d is not None else (unet,):
+                broadcast_module(share_batchnorm(model))
         self.opt_g = opt_g or torch.optim.Adam(unet.parameters(), lr=cfg.lr, betas=cfg.betas)
         self.opt_d = None
         if patch_d is not None:
@@ -138,7 +144,7 @@ class Pix2PixTrainer(Callbacks):
         decay_steps = cfg.num_steps * (1 - cfg.decay_from)
         self.schedules = [torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (cfg.num_steps - s) / decay_steps))
                           for opt in (self.opt_g, self.opt_d) if opt is not None and decay_steps > 0]
-        self.rng = torch.Generator().manual_seed(cfg.seed)
+        self.rng = torch.Generator().manual_seed(cfg.seed + rank())  # each process degrades its shard its own way
         self.history, self.step = History(), 0
         self.init_callbacks()
 
@@ -165,7 +171,8 @@ class Pix2PixTrainer(Callbacks):
         self.unet.train()
         if self.patch_d is not None:
             self.patch_d.train()
-        for _ in trange(self.cfg.num_steps - self.step, desc="fit_unet", leave=False):
+        for _ in trange(self.cfg.num_steps - self.step, desc="fit_unet", leave=False,
+                        disable=not is_main_process()):
             self.train_step()
             self.fire("on_step_end")
             if self.step % self.log_every == 0:

@@ -17,6 +17,7 @@ import torch
 from ..batches import BatchSource
 from ..models.patchgan import PatchGAN, PatchGANConfig
 from ..models.unet import UNet, UNetConfig
+from ..runtime import rank, world_size
 from .checkpoint import task_entry
 from .pix2pix import FitConfig, Pix2PixTrainer
 from .restoring import RESIDUAL
@@ -71,13 +72,15 @@ def train_task(task: str, run: UNetRun, images: torch.Tensor, device: torch.devi
     """Train the U-Net of ``task``; returns its file entry. ``checkpoint(entry)`` saves the file with an
     unfinished entry every SAVE_EVERY steps and on Ctrl-C (then the KeyboardInterrupt goes on).
 
-    images: (N, 28, 28) uint8 clean training images.
+    images: (N, 28, 28) uint8 clean training images. Under torchrun, call it on every process (the
+    batch size is per process; ``checkpoint`` should write on rank 0 only).
     """
     fit = dataclasses.replace(run.fit, tasks=(task,))
     torch.manual_seed(fit.seed)
     unet = UNet(dataclasses.replace(run.model, residual=RESIDUAL[task])).to(device)
     patch_d = PatchGAN(PatchGANConfig(cond_channels=run.model.cond_channels)).to(device) if run.adversarial else None
-    batches = BatchSource(images, None, run.batch_size, 28, device, seed=fit.seed)
+    batches = BatchSource(images, None, run.batch_size, 28, device, seed=fit.seed, rank=rank(),
+                          world_size=world_size())  # under torchrun: this process's shard of each batch
     trainer, start = Pix2PixTrainer(unet, batches, fit, patch_d), time.perf_counter()
 
     def entry():

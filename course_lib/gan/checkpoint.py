@@ -6,6 +6,10 @@ EMA, step, noise generator, BatchSource position, history) and the global RNG st
 torch, cuda). A slim generator file (``save_pretrained``) holds the kind, the model config and the EMA
 generator's weights. Both are plain values and tensors, written by ``serialization.atomic_save`` and read
 with ``torch.load(weights_only=True)``; ``read_generator(path)`` reads either. Only rank 0 writes.
+
+Under torchrun the checkpoint also holds ``world_size`` and ``ranks``, every process's random streams
+(gathered by ``Trainer.state_dict``, which every process calls). Resuming with another number of processes is
+refused with a CheckpointError that says how many to start: the same number continues bit for bit.
 """
 
 from __future__ import annotations
@@ -84,7 +88,8 @@ def check_config(ckpt: dict, kind: str | None = None, model_cfg=None, train_cfg=
 def restore_trainer(trainer, ckpt: dict) -> None:
     """Put ``trainer`` (built with the checkpoint's configs) and the global RNGs where ``ckpt`` left them."""
     trainer.load_state_dict(ckpt)
-    set_rng_states(ckpt["rng"])
+    if "ranks" not in ckpt:  # under torchrun the trainer restored each process's own global RNG
+        set_rng_states(ckpt["rng"])
 
 
 def save_pretrained(path, kind: str, model_cfg, generator: torch.nn.Module, extra: dict | None = None) -> Path:

@@ -18,7 +18,7 @@ from ..models import build_models, get_model_kind
 from ..models.cgan import CGANConfig
 from ..models.dcgan import DCGANConfig
 from ..models.wgan import WGANConfig
-from ..runtime import select_device
+from ..runtime import rank, rank_device, select_device, world_size
 from ..serialization import config_from_dict
 from .trainer import TrainConfig, Trainer
 
@@ -78,16 +78,18 @@ def make_trainer(kind: str, model_cfg, train_cfg: TrainConfig, images: torch.Ten
     """Models of ``kind`` seeded with ``train_cfg.seed``, a BatchSource resident on ``device``, and their Trainer.
 
     images: (N, 28, 28) uint8; labels: (N,) int64 (used when the kind is conditional).
-    trainer_kwargs go to ``Trainer`` (augment=, regularizer= callables).
+    trainer_kwargs go to ``Trainer`` (augment=, regularizer= callables). Under torchrun, call it on every
+    process: each gets its shard of the batches, and ``train_cfg.batch_size`` is per process.
     """
     entry = get_model_kind(kind)
-    device = select_device(device) if isinstance(device, str) else device
+    device = rank_device(select_device(device)) if isinstance(device, str) else device
     torch.manual_seed(train_cfg.seed)
     generator, discriminator = build_models(kind, model_cfg)
     if entry.conditional and labels is None:
         raise ValueError(f"model kind {kind!r} is conditional: pass the labels of the images.")
     batches = BatchSource(images, labels if entry.conditional else None, train_cfg.batch_size,
-                          getattr(model_cfg, "image_size", 28), device, seed=train_cfg.seed)
+                          getattr(model_cfg, "image_size", 28), device, seed=train_cfg.seed,
+                          rank=rank(), world_size=world_size())  # under torchrun: this process's shard
     return Trainer(generator.to(device), discriminator.to(device), batches, train_cfg,
                    conditional=entry.conditional, log_every=log_every, **trainer_kwargs)
 

@@ -2,6 +2,8 @@
 
 Both run the forward pass under ``course_lib.runtime.autocast`` (bf16 on CUDA), cast logits to float32
 for the loss, and return detached 0-dim statistics so the caller decides when to sync with the device.
+Under torchrun, the stepped network's gradients are averaged over the processes after the backward
+(``gan.distributed.average_gradients``; a no-op for one process).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import contextlib
 import torch
 
 from ..runtime import autocast
+from .distributed import average_gradients
 from .losses import GANLoss
 
 
@@ -57,6 +60,7 @@ def d_step(generator, discriminator, opt_d, real, z, loss: GANLoss, labels=None,
         penalty = regularizer(discriminator, real, fake, labels) if regularizer else None
     opt_d.zero_grad(set_to_none=True)
     (d_loss if penalty is None else d_loss + penalty).backward()
+    average_gradients(discriminator)
     stats = {"d_loss": d_loss.detach(), "d_real": loss.score(real_logits.detach()).mean(),
              "d_fake": loss.score(fake_logits.detach()).mean(), "d_acc": loss.accuracy(real_logits, fake_logits),
              "d_grad_norm": grad_norm(discriminator)}
@@ -78,6 +82,7 @@ def g_step(generator, discriminator, opt_g, z, loss: GANLoss, labels=None, augme
             g_loss = loss.g_loss(fake_logits)
         opt_g.zero_grad(set_to_none=True)
         g_loss.backward()
+    average_gradients(generator)
     stats = {"g_loss": g_loss.detach(), "g_grad_norm": grad_norm(generator)}
     opt_g.step()
     return stats

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 import torch
 from tqdm.auto import tqdm
 
-from ..runtime import is_main_process
-from ..serialization import load_rng_owner_state, rng_owner_state
+from ..runtime import is_distributed, is_main_process, rank, world_size
+from ..serialization import CheckpointError, load_rng_owner_state, rng_owner_state, rng_states, set_rng_states
 from .callbacks import EVENTS, Callbacks
+from .distributed import all_gather_objects, any_process, broadcast_module, share_batchnorm
 from .ema import EMA
 from .health import NonFiniteLossError, check_finite
 from .history import History
@@ -72,6 +73,10 @@ class Trainer(Callbacks):
     ``generator(z, labels)`` and ``discriminator(x, labels)``, with fake labels drawn uniformly from
     ``generator.num_classes``. augment/regularizer default to the ones ``cfg`` names. z and fake labels
     come from the trainer's own seeded generator (``cfg.seed``), so runs repeat and resume exactly.
+
+    Under torchrun (see ``gan.distributed``), build it on every process with a BatchSource of that process's
+    rank: rank 0's weights are broadcast, BatchNorm statistics are shared, and noise, augmentation and the
+    global RNG are seeded with ``cfg.seed + rank``. The global batch is ``world_size * cfg.batch_size``.
     """
 
     def __init__(self, generator, discriminator, batches, cfg: TrainConfig = TrainConfig(), *, augment=None,
@@ -82,23 +87,34 @@ class Trainer(Callbacks):
                              "build the BatchSource with device=the models' device.")
         if batches.batch_size != cfg.batch_size:
             raise ValueError(f"BatchSource batch_size={batches.batch_size} but cfg.batch_size={cfg.batch_size}.")
+        if world_size() > 1 and not is_distributed():
+            raise RuntimeError(f"torchrun started {world_size()} processes but they have not joined a process group; "
+                               "train inside `with course_lib.runtime.process_group(device):`.")
+        if batches.world_size != world_size():
+            raise ValueError(f"the BatchSource shards for {batches.world_size} processes but {world_size()} are "
+                             "running; build it with rank=runtime.rank(), world_size=runtime.world_size().")
+        if is_distributed():  # before the EMA copy, so it starts from rank 0's weights too
+            for model in (generator, discriminator):
+                broadcast_module(share_batchnorm(model))
+            torch.manual_seed(cfg.seed + rank())  # the penalty's mixing weights differ per process
         self.generator, self.discriminator, self.batches, self.cfg = generator, discriminator, batches, cfg
         self.conditional, self.log_every, self.loss = conditional, log_every, get_loss(cfg.loss)
-        self.augment = augment if augment is not None else make_augment(cfg.augment, cfg.seed)
+        self.augment = augment if augment is not None else make_augment(cfg.augment, cfg.seed + rank())
         self.regularizer = regularizer or get_regularizer(cfg.regularizer, cfg.regularizer_weight)
         self.opt_g = torch.optim.Adam(generator.parameters(), lr=cfg.lr_g, betas=cfg.betas)
         self.opt_d = torch.optim.Adam(discriminator.parameters(), lr=cfg.lr_d, betas=cfg.betas)
         self.ema = EMA(generator, cfg.ema_decay)
-        self.noise = torch.Generator().manual_seed(cfg.seed)  # CPU: the same z on every device
+        self.noise = torch.Generator().manual_seed(cfg.seed + rank())  # CPU: the same z on every device
         self.history, self.step, self.images_per_second = History(), 0, math.nan
         self.init_callbacks()
         self.stop_requested, self.failure = False, None
+        self.stop_reason = None  # set by a callback (early stopping): the run ends cleanly after this step
 
     @property
     def epoch(self) -> float:
         """Epochs of real data used so far (2.5 = half-way through the third)."""
         b = self.batches
-        return b.epoch + b.position // b.batch_size / len(b)
+        return b.epoch + b.position // b.global_batch_size / len(b)
 
     def draw(self, n: int) -> tuple[torch.Tensor, torch.Tensor | None]:
         """Fresh z (n, latent_dim) and, when conditional, uniform labels (n,), on the device."""
@@ -156,7 +172,8 @@ class Trainer(Callbacks):
             if self.step % self.log_every == 0:
                 rows = self.flush()
                 seconds = time.perf_counter() - start
-                self.images_per_second = (self.step - start_step) * self.cfg.batch_size * self.cfg.n_critic / seconds
+                images = (self.step - start_step) * self.batches.global_batch_size * self.cfg.n_critic
+                self.images_per_second = images / seconds  # all processes together
                 bar.set_postfix(d_loss=f"{rows['d_loss'][-1]:.3f}", g_loss=f"{rows['g_loss'][-1]:.3f}",
                                 img_s=f"{self.images_per_second:.0f}", refresh=False)
                 self.fire("on_log")
@@ -164,7 +181,8 @@ class Trainer(Callbacks):
                 last_epoch = int(self.epoch)
                 self.flush()
                 self.fire("on_epoch_end")
-            if self.stop_requested:
+            self.stop_requested = any_process(self.stop_requested, self.device)
+            if self.stop_requested or self.stop_reason:
                 return
 
     @contextlib.contextmanager
@@ -191,10 +209,24 @@ class Trainer(Callbacks):
                 "ema": self.ema.state_dict(), "opt_g": self.opt_g.state_dict(), "opt_d": self.opt_d.state_dict(),
                 "step": self.step, "noise": self.noise.get_state(), "batches": self.batches.state_dict(),
                 "history": self.history.state_dict(), "augment": rng_owner_state(self.augment),
-                "regularizer": rng_owner_state(self.regularizer)}
+                "regularizer": rng_owner_state(self.regularizer), **self.process_states()}
+
+    def process_states(self) -> dict:
+        """Under torchrun, every process's own random streams (gathered from all; call it on all), else {}."""
+        if not is_distributed():
+            return {}
+        mine = {"noise": self.noise.get_state(), "augment": rng_owner_state(self.augment),
+                "regularizer": rng_owner_state(self.regularizer), "rng": rng_states()}
+        return {"world_size": world_size(), "ranks": all_gather_objects(mine)}
 
     def load_state_dict(self, state: dict) -> None:
-        """Continue exactly where ``state_dict()`` was taken."""
+        """Continue exactly where ``state_dict()`` was taken (CheckpointError for another number of processes)."""
+        saved = int(state.get("world_size", 1))
+        if saved != world_size():
+            how = "one plain process" if saved == 1 else f"torchrun with nodes x processes per node = {saved}"
+            raise CheckpointError(f"this checkpoint was written by {saved} training process(es) and this run has "
+                                  f"{world_size()}. An exact resume needs every process's own random streams: "
+                                  f"resume with {how}, or start a new run in another --out folder.")
         self.generator.load_state_dict(state["generator"])
         self.discriminator.load_state_dict(state["discriminator"])
         self.ema.load_state_dict(state["ema"])
@@ -206,3 +238,9 @@ class Trainer(Callbacks):
         self.history.load_state_dict(state["history"])
         load_rng_owner_state(self.augment, state.get("augment"))
         load_rng_owner_state(self.regularizer, state.get("regularizer"))
+        if "ranks" in state:  # this process's own streams, and its global RNG
+            mine = state["ranks"][rank()]
+            self.noise.set_state(mine["noise"])
+            load_rng_owner_state(self.augment, mine["augment"])
+            load_rng_owner_state(self.regularizer, mine["regularizer"])
+            set_rng_states(mine["rng"])

@@ -77,3 +77,23 @@ def test_fast_train_on_the_real_data(tmp_path):
         pytest.skip(f"Fashion-MNIST not installed: {err}")
     assert main(["train", "dcgan", "--fast", "--out", str(tmp_path)]) == 0
     assert (tmp_path / "samples.png").stat().st_size > 1000
+
+
+def test_global_batch_size_is_split_over_the_processes(monkeypatch):
+    from course_lib.commands import UserError
+    from course_lib.commands.train import per_process_batch_size
+
+    assert per_process_batch_size(32, None) == 32 and per_process_batch_size(None, 64) == 64
+    monkeypatch.setenv("WORLD_SIZE", "4")
+    assert per_process_batch_size(None, 64) == 16 and per_process_batch_size(None, None) is None
+    with pytest.raises(UserError, match="--global-batch-size 66 does not split evenly over 4 process"):
+        per_process_batch_size(None, 66)
+    with pytest.raises(UserError, match="not both"):
+        per_process_batch_size(16, 64)
+
+
+def test_global_batch_size_flag_in_one_process(tmp_path, tiny_data, capsys):
+    out = tmp_path / "run"
+    assert main(["train", "dcgan", "--fast", "--global-batch-size", "32", "--out", str(out)]) == 0
+    assert "batch 32)" in capsys.readouterr().out
+    assert load_checkpoint(out / "checkpoint.pt")["config"]["train"]["batch_size"] == 32

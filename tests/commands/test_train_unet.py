@@ -81,7 +81,7 @@ def test_steps_adversarial_and_residual_per_task(tmp_path, tiny_unet):
     (["train", "unet", "--task", "denoise", "--strength", "1.5"], "--strength '1.5': expected LOW,HIGH"),
     (["train", "unet", "--task", "denoise", "--strength", "0.8,0.2"], "0 <= LOW <= HIGH <= 1"),
     (["train", "unet", "--task", "denoise", "--strength", "a"], "expected LOW,HIGH"),
-    (["train", "unet", "--task", "denoise", "--steps", "0"], "--steps must be at least 1"),
+    (["train", "unet", "--task", "denoise", "--steps", "0"], "argument --steps: must be at least 1, got 0"),
     (["train", "unet", "--task", "denoise", "--steps", "5", "--epochs", "1"], "give --steps or --epochs"),
     (["train", "dcgan", "--task", "denoise"], "--task is for `train unet` only; dcgan is a GAN"),
     (["train", "cgan", "--steps", "5", "--adversarial"], "--steps, --adversarial are for `train unet` only"),

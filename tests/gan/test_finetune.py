@@ -86,3 +86,14 @@ def test_validation_fid_is_seeded_and_lower_for_the_real_distribution():
     same_line = fid_torch_fidelity(extract(other_boots, extractor, progress=False)[0],
                                    extract(boots, extractor, progress=False)[0])
     assert same_line < first  # real boots are closer to real boots than samples of all ten categories
+
+
+def test_the_trainer_ends_cleanly_when_early_stopping_says_so():
+    from tiny_gan import tiny_trainer
+
+    trainer = tiny_trainer()
+    values = iter([3.0, 2.0, 2.5, 2.6, 1.0])
+    stopper = EarlyStopping(lambda t: next(values), every=2, patience=2)
+    trainer.add_callback("on_step_end", stopper)
+    trainer.run(20)  # no KeyboardInterrupt: a requested stop is not an interruption
+    assert trainer.step == 8 and "best 2.000 at step 4" in trainer.stop_reason

@@ -1,0 +1,143 @@
+"""Training on 2 gloo processes (course_lib.gan.distributed and the train command under torchrun).
+
+The processes are started by ``distributed_runs.spawn`` (torch.multiprocessing, torchrun's environment) or by
+a ``torchrun`` subprocess; each test takes seconds on 2 CPU cores.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+from distributed_runs import interrupted_and_straight, parity_rank, parity_run, spawn, train_cli
+from tiny_gan import tiny_trainer
+
+from course_lib.commands import UserError
+from course_lib.commands.train_unet import check_processes
+from course_lib.editing.checkpoint import is_finished, load_unets_file
+from course_lib.gan.checkpoint import load_checkpoint
+from course_lib.gan.distributed import SharedBatchNorm2d, all_gather_objects, average_gradients, share_batchnorm
+from course_lib.serialization import CheckpointError
+
+TESTS = Path(__file__).resolve().parents[1]
+
+
+def assert_states_close(a: dict, b: dict, exact: bool = False) -> None:
+    assert a.keys() == b.keys()
+    for key in a:
+        if exact:
+            assert torch.equal(a[key], b[key]), key
+        else:
+            torch.testing.assert_close(a[key], b[key], rtol=1e-9, atol=1e-11, msg=key)
+
+
+@pytest.mark.parametrize("kind", ["wgan-gp", "dcgan"])
+def test_two_processes_step_like_one_process_on_the_union_batch(tmp_path, kind):
+    """Two D steps and a G step on 2 x 4 images equal the same steps on the 8 images in one process:
+    for a layer-norm critic with the gradient penalty, and for the DCGAN's BatchNorm networks."""
+    (rank0, rank1), _ = spawn(tmp_path, parity_rank, kind)
+    alone = parity_run(kind, lambda t: t)
+    for name in ("generator", "critic"):
+        assert_states_close(rank0[name], rank1[name], exact=True)  # one all-reduce: the same bits everywhere
+        assert_states_close(rank0[name], alone[name])
+        moved = [k for k, v in alone[name].items() if not torch.equal(v, alone["initial"][name][k])]
+        assert len(moved) > len(alone[name]) // 2, name  # the steps did move the weights (and BN statistics)
+
+
+def test_train_writes_one_checkpoint_on_rank_0_and_rank_1_prints_and_writes_nothing(tmp_path):
+    """Each rank starts in its own folder with the same relative --out: only rank 0's gets files, and rank 1's
+    stdout and stderr (progress bars go to stderr) stay empty."""
+    argv = ["train", "dcgan", "--fast", "--batch-size", "16", "--device", "cpu", "--out", "run"]
+    (code0, code1), (log0, log1) = spawn(tmp_path, train_cli, argv, group=False, own_cwd=True)
+    assert (code0, code1) == (0, 0), log0 + log1
+    assert sorted(p.name for p in (tmp_path / "rank1").iterdir()) == []
+    assert log1 == ""
+    files = {p.name for p in (tmp_path / "rank0" / "run").iterdir()}
+    assert {"checkpoint.pt", "samples.png", "history.json", "losses.png"} <= files
+    assert "batch 16 per process x 2 processes = 32 global" in log0 and "done at step 6" in log0
+    ckpt = load_checkpoint(tmp_path / "rank0" / "run" / "checkpoint.pt")
+    assert ckpt["world_size"] == 2 and len(ckpt["ranks"]) == 2 and ckpt["step"] == 6
+    assert not torch.equal(ckpt["ranks"][0]["noise"], ckpt["ranks"][1]["noise"])  # seed + rank
+
+
+def test_resume_at_the_same_world_size_continues_bit_for_bit(tmp_path):
+    codes, logs = spawn(tmp_path, interrupted_and_straight, str(tmp_path))
+    assert codes == [[0, 0, 0], [0, 0, 0]], logs
+    straight, resumed = (load_checkpoint(tmp_path / name / "checkpoint.pt") for name in ("straight", "resumed"))
+    assert straight["step"] == resumed["step"] == 4
+    for key in ("generator", "discriminator"):
+        assert_states_close(straight[key], resumed[key], exact=True)
+    assert_states_close(straight["ema"]["module"], resumed["ema"]["module"], exact=True)
+    assert torch.equal(straight["history"]["steps"], resumed["history"]["steps"])
+    assert_states_close(straight["history"]["values"], resumed["history"]["values"], exact=True)
+    assert_states_close(straight["opt_d"]["state"][0], resumed["opt_d"]["state"][0], exact=True)
+    for was, now in zip(straight["ranks"], resumed["ranks"]):
+        assert torch.equal(was["noise"], now["noise"]) and torch.equal(was["rng"]["torch"], now["rng"]["torch"])
+
+
+def test_unet_trains_under_torchrun(tmp_path):
+    """A real ``torchrun --standalone --nproc_per_node=2``: the U-Net with the PatchGAN (shared BatchNorm);
+    torchrun's per-rank logs show that rank 1 printed nothing."""
+    out, logs = tmp_path / "unet", tmp_path / "logs"
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
+               "--log-dir", str(logs), "--redirects", "3", str(TESTS / "distributed_runs.py"), "train", "unet",
+               "--device", "cpu", "--task", "denoise", "--fast", "--steps", "4", "--batch-size", "16", "--adversarial",
+               "--out", str(out)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=180,
+                          env={**os.environ, "OMP_NUM_THREADS": "1", "COURSE_FAST": "1"})
+    outputs = {p.parent.name + "/" + p.name: p.read_text() for p in logs.rglob("std*.log")}
+    assert done.returncode == 0, done.stderr[-3000:] + str(outputs)
+    assert outputs["1/stdout.log"] == "" and outputs["1/stderr.log"] == "", outputs
+    assert "batch 16 per process x 2 processes = 32 global" in outputs["0/stdout.log"]
+    saved = load_unets_file(out / "checkpoint.pt")
+    assert saved["extra"]["world_size"] == 2 and is_finished(saved["tasks"]["denoise"])
+    assert {"samples.png", "history.json", "losses.png"} <= {p.name for p in out.iterdir()}
+
+
+def test_a_checkpoint_of_another_world_size_is_refused(monkeypatch):
+    trainer = tiny_trainer()
+    trainer.run(2)
+    state = trainer.state_dict()
+    with pytest.raises(CheckpointError, match="written by 2 training process.*torchrun with nodes x processes"):
+        tiny_trainer().load_state_dict({**state, "world_size": 2})
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    with pytest.raises(CheckpointError, match="written by 1 training process.*this run has 2.*one plain process"):
+        trainer.load_state_dict(state)
+
+
+def test_one_process_is_left_as_it_is():
+    """Without a process group the helpers change nothing and BatchNorm stays BatchNorm."""
+    model = torch.nn.Sequential(torch.nn.Conv2d(1, 3, 3), torch.nn.BatchNorm2d(3))
+    x = torch.randn(4, 1, 8, 8)
+    plain = model(x)
+    model[0].weight.grad = torch.ones_like(model[0].weight)
+    average_gradients(model)
+    assert torch.equal(model[0].weight.grad, torch.ones_like(model[0].weight))
+    params = list(model.parameters())
+    keys = model.state_dict().keys()
+    share_batchnorm(model)
+    assert isinstance(model[1], SharedBatchNorm2d) and list(model.parameters()) == params
+    assert model.state_dict().keys() == keys
+    model[1].reset_running_stats()
+    torch.testing.assert_close(model(x), plain, rtol=0, atol=0)
+    assert all_gather_objects({"a": 1}) == [{"a": 1}]
+
+
+def test_torchrun_without_a_process_group_is_explained(monkeypatch):
+    """Two processes that never joined a group would train apart without a word: refused."""
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    with pytest.raises(RuntimeError, match="started 2 processes but they have not joined a process group"):
+        tiny_trainer()
+
+
+def test_a_unet_file_of_another_world_size_is_refused(monkeypatch):
+    check_processes(None)
+    check_processes({"extra": {"world_size": 1}})
+    with pytest.raises(UserError, match="trained by 2 process.*this run has 1.*Resume with 2 process"):
+        check_processes({"extra": {"world_size": 2}})
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    check_processes({"extra": {"world_size": 2}})
+    with pytest.raises(UserError, match="trained by 1 process.*this run has 2"):
+        check_processes({"extra": {}})
