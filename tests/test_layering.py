@@ -18,8 +18,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "course_lib"
 FOUNDATIONS = ("runtime", "serialization", "categories", "data", "photos", "batches", "augment", "plots")
-RANKS = {**dict.fromkeys(FOUNDATIONS, 0), "models": 1, "metrics": 2, "gan": 3, "editing": 4,
-         "describe": 4, "widgets": 5, "exercises": 5, "commands": 6, "cli": 7, "__main__": 8, "__init__": 0, "assets": 0}
+RANKS = {**dict.fromkeys(FOUNDATIONS, 0), "models": 1, "metrics": 2, "gan": 3, "editing": 4, "describe": 4,
+         "widgets": 5, "exercises": 5, "commands": 6, "cli": 7, "__main__": 8, "__init__": 0, "assets": 0}
 # inside the foundations, the few edges there are (data reads categories, for example), in one direction
 FOUNDATION_ORDER = FOUNDATIONS
 MAX_LINES = 250
