@@ -53,6 +53,22 @@ def freeze_first_blocks(discriminator: nn.Module, k: int) -> int:
     return frozen
 
 
+def base_models(obj: dict) -> tuple[nn.Module, nn.Module, object]:
+    """(generator, discriminator, model config) of a loaded GAN file to fine-tune from.
+
+    The generator starts from the base's EMA weights (what its samples show); the discriminator from the base's
+    when the file is a training checkpoint, else freshly initialised (seed torch first).
+    """
+    from ..models import build_models, model_config
+
+    cfg = model_config(obj["kind"], obj["config"]["model"])
+    generator, discriminator = build_models(obj["kind"], cfg)
+    generator.load_state_dict(obj["ema"]["module"] if "ema" in obj else obj["generator"])
+    if "discriminator" in obj:
+        discriminator.load_state_dict(obj["discriminator"])
+    return generator, discriminator, cfg
+
+
 class EarlyStopping:
     """Callback ``fn(trainer)`` for ``on_step_end``: evaluate every ``every`` steps, keep the best EMA weights,
     stop after ``patience`` evaluations without improvement by at least ``min_delta``.

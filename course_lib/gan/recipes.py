@@ -23,7 +23,7 @@ from ..serialization import config_from_dict
 from .trainer import TrainConfig, Trainer
 
 __all__ = ["RECIPES", "Recipe", "get_recipe", "make_trainer", "steps_for_epochs", "train_config_from_dict",
-           "training_data"]
+           "trainer_for", "training_data"]
 
 
 @dataclass(frozen=True)
@@ -87,11 +87,18 @@ def make_trainer(kind: str, model_cfg, train_cfg: TrainConfig, images: torch.Ten
     generator, discriminator = build_models(kind, model_cfg)
     if entry.conditional and labels is None:
         raise ValueError(f"model kind {kind!r} is conditional: pass the labels of the images.")
-    batches = BatchSource(images, labels if entry.conditional else None, train_cfg.batch_size,
-                          getattr(model_cfg, "image_size", 28), device, seed=train_cfg.seed,
-                          rank=rank(), world_size=world_size())  # under torchrun: this process's shard
-    return Trainer(generator.to(device), discriminator.to(device), batches, train_cfg,
-                   conditional=entry.conditional, log_every=log_every, **trainer_kwargs)
+    return trainer_for(generator.to(device), discriminator.to(device), train_cfg, images,
+                       labels if entry.conditional else None, device, entry.conditional, log_every, **trainer_kwargs)
+
+
+def trainer_for(generator, discriminator, train_cfg: TrainConfig, images: torch.Tensor, labels, device,
+                conditional: bool = False, log_every: int = 25, **trainer_kwargs) -> Trainer:
+    """A Trainer for models already built (and maybe loaded, as fine-tuning does) and on ``device``, with a
+    BatchSource of ``images`` (N, S, S) uint8 resident there (this process's shard under torchrun)."""
+    batches = BatchSource(images, labels, train_cfg.batch_size, getattr(generator.cfg, "image_size", 28), device,
+                          seed=train_cfg.seed, rank=rank(), world_size=world_size())
+    return Trainer(generator, discriminator, batches, train_cfg, conditional=conditional, log_every=log_every,
+                   **trainer_kwargs)
 
 
 def steps_for_epochs(trainer: Trainer, epochs: float) -> int:

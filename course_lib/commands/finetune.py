@@ -1,0 +1,170 @@
+"""``python -m course_lib finetune BASE (--images DIR | --category NAME --n N)``: adapt a pretrained GAN to a new
+product line from a few photos, with FreezeD, DiffAugment and early stopping on a validation FID (lesson 08).
+
+BASE is an unconditional GAN file: a training checkpoint (``train dcgan --out DIR`` writes DIR/checkpoint.pt;
+it holds the discriminator that ``--freeze-d`` keeps) or a slim generator file (checkpoints/dcgan.pt; the
+discriminator then starts fresh, so ``--freeze-d`` is refused). Writes into ``--out`` (default
+runs/finetune): ``checkpoint.pt`` (resumable; Ctrl-C saves), ``best.pt`` (the best EMA generator by validation
+FID, a slim generator file), ``samples.png``, ``validation.png`` (the curve, stop point marked), ``history.json``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from pathlib import Path
+
+import torch
+
+from ..categories import CLASS_NAMES, category_index
+from ..data import load_fashion_mnist, to_float
+from ..gan import recipes
+from ..gan.checkpoint import load_checkpoint, read_generator, restore_trainer, save_checkpoint, save_pretrained
+from ..gan.finetune import EarlyStopping, base_models, freeze_first_blocks, validation_fid
+from ..gan.health import NonFiniteLossError
+from ..models import GAN_KINDS, get_model_kind
+from ..photos import load_photo_folder
+from ..runtime import configure_cpu_threads, fast_mode, say, select_device
+from ..serialization import read_torch_file
+from . import UserError
+from .args import count, seed
+from .train_gan import write_gan_artefacts
+
+
+def register(subparsers) -> None:
+    """Add the ``finetune`` subcommand."""
+    p = subparsers.add_parser("finetune", help="fine-tune a pretrained GAN on a few photos of a new product line")
+    p.add_argument("base", help="an unconditional GAN file: a training checkpoint or a slim generator file")
+    p.add_argument("--images", default=None, metavar="DIR", help="a folder of photos of the new line (any size)")
+    p.add_argument("--category", default=None, help="or: a catalog category as the new line (name or index)")
+    p.add_argument("--n", type=count(), default=None, help="with --category: how many of its train images to use")
+    p.add_argument("--freeze-d", type=count(minimum=0), default=0, help="freeze D's first K blocks (FreezeD)")
+    p.add_argument("--augment", default="", help="DiffAugment policy for real and fake, e.g. color,translation,cutout")
+    p.add_argument("--early-stopping", type=count(), default=None, metavar="PATIENCE",
+                   help="stop after PATIENCE evaluations without a better validation FID (default: run to the end)")
+    p.add_argument("--eval-every", type=count(), default=None, help="steps between validation FIDs (default 50)")
+    p.add_argument("--max-steps", type=count(), default=None, help="generator steps at most (default 600)")
+    p.add_argument("--out", default="runs/finetune", help="output folder")
+    p.add_argument("--seed", type=seed, default=0, help="seed of the subset, init of a fresh D, noise")
+    p.add_argument("--resume", action="store_true", help="continue OUT/checkpoint.pt")
+    p.add_argument("--device", default="auto", help="auto, cpu, cuda or mps")
+    p.add_argument("--fast", action="store_true", help="a few dozen steps (also COURSE_FAST=1)")
+    p.set_defaults(run=run)
+
+
+def base_file(path: Path) -> dict:
+    """The base's contents, checked: a GAN kind without labels; UserError saying what it is instead."""
+    obj = read_torch_file(path, "base checkpoint", missing_hint="`python -m course_lib train dcgan --out DIR` writes "
+                          "DIR/checkpoint.pt, and the repository ships checkpoints/dcgan.pt.")
+    kind = obj.get("kind") if isinstance(obj, dict) else None
+    if kind == "unet":
+        raise UserError(f"{path} is an editing U-Net, which restores photos and draws none: fine-tune a GAN "
+                        "(checkpoints/dcgan.pt, checkpoints/wgan_gp.pt or a `train` checkpoint).")
+    if kind not in GAN_KINDS:
+        raise UserError(f"{path} names no GAN kind (kind {kind!r}); fine-tune one of {', '.join(sorted(GAN_KINDS))}.")
+    if get_model_kind(kind).conditional:
+        raise UserError(f"{path} is a conditional GAN ({kind}): adding the new line as an eleventh class is not "
+                        "supported yet; fine-tune an unconditional one (dcgan, wgan-gp).")
+    return load_checkpoint(path) if "discriminator" in obj else read_generator(path)[1]
+
+
+def line_data(args, fast: bool) -> tuple[torch.Tensor, torch.Tensor, str]:
+    """(train images (N, 28, 28) uint8, validation images (M, 1, 28, 28) in [-1, 1], a description)."""
+    if (args.images is None) == (args.category is None):
+        raise UserError("give the new line as --images DIR or as --category NAME --n N (one of the two).")
+    g = torch.Generator().manual_seed(args.seed)
+    if args.images is not None:
+        photos = load_photo_folder(args.images)
+        if photos.skipped:
+            say(photos.report())
+        order = torch.randperm(len(photos.files), generator=g)
+        held = max(5, len(order) // 5)
+        if len(order) - held < 5:
+            raise UserError(f"{args.images} has {len(order)} usable photos: at least 10 are needed (5 to train on, "
+                            "5 to validate with).")
+        images = photos.images[order]
+        return images[held:], to_float(images[:held]), f"{len(order) - held} photos of {args.images}"
+    index = category_index(args.category)
+    data = load_fashion_mnist()
+    pool = data.train_images[data.train_labels == index]
+    if args.n is None or args.n > len(pool):
+        raise UserError(f"--category {CLASS_NAMES[index]} needs --n between 1 and {len(pool)} (its train images), "
+                        f"got {args.n}.")
+    chosen = pool[torch.randperm(len(pool), generator=g)[:args.n]]
+    validation = data.test_images[data.test_labels == index][: 200 if fast else 1000]
+    return chosen, to_float(validation), f"{args.n} {CLASS_NAMES[index]} images"
+
+
+def run(args) -> int:
+    """Fine-tune, evaluate, stop early, write the files; returns the exit code (130 on Ctrl-C)."""
+    fast = args.fast or fast_mode()
+    out, path = Path(args.out), Path(args.out) / "checkpoint.pt"
+    if path.exists() and not args.resume:
+        raise UserError(f"{path} already exists: add --resume to continue it, or pick another --out.")
+    base = base_file(Path(args.base))
+    if args.freeze_d and "discriminator" not in base:
+        raise UserError(f"{args.base} is a slim generator file without a discriminator: --freeze-d keeps pretrained "
+                        "D blocks, so give a training checkpoint (`train dcgan --out DIR` writes DIR/checkpoint.pt).")
+    images, validation, what = line_data(args, fast)
+    configure_cpu_threads()
+    device = select_device(args.device)
+    recipe = recipes.get_recipe(base["kind"])
+    train_cfg = dataclasses.replace(recipe.train, batch_size=min(recipe.train.batch_size, len(images)),
+                                    augment=args.augment, seed=args.seed)
+    torch.manual_seed(args.seed)
+    generator, discriminator, model_cfg = base_models(base)
+    frozen = freeze_first_blocks(discriminator, args.freeze_d)
+    trainer = recipes.trainer_for(generator.to(device), discriminator.to(device), train_cfg, images, None, device,
+                                  conditional=False, log_every=10)
+    every = args.eval_every or (10 if fast else 50)
+    stopper = EarlyStopping(validation_fid(validation, n=200 if fast else 1000), every,
+                            args.early_stopping or 10**9)
+    if args.resume:
+        ckpt = load_checkpoint(path)
+        restore_trainer(trainer, ckpt)
+        stopper.load_state_dict(ckpt["extra"]["early_stopping"])
+    trainer.add_callback("on_step_end", stopper)
+    total = args.max_steps or (30 if fast else 600)
+    settings = {"base": str(args.base), "line": what, "freeze_d": args.freeze_d, "augment": args.augment}
+
+    def save():
+        save_checkpoint(path, trainer, base["kind"], model_cfg, extra={"finetune": settings,
+                                                                       "early_stopping": stopper.state_dict()})
+        write_gan_artefacts(trainer, out, "samples.png", curves=False)
+        plot_validation(stopper, out / "validation.png")
+
+    say(f"fine-tuning {base['kind']} on {what} for up to {total} steps (D: {frozen:,} parameters frozen, augment "
+        f"{args.augment or 'off'}, validation FID every {every} steps on {len(validation)} held-out images) into {out}")
+    try:
+        trainer.run(max(0, total - trainer.step))
+    except KeyboardInterrupt:
+        save()
+        say(f"interrupted at step {trainer.step}: saved {path}; continue with --resume")
+        return 130
+    except NonFiniteLossError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    save()
+    stopper.restore_best(trainer)
+    save_pretrained(out / "best.pt", base["kind"], model_cfg, trainer.ema.module,
+                    extra={"step": stopper.best_step, "validation_fid": stopper.best, "finetune": settings})
+    say(f"{trainer.stop_reason or f'ran all {trainer.step} steps'}; best validation FID {stopper.best:.2f} at step "
+        f"{stopper.best_step}: {out / 'best.pt'}, {out / 'validation.png'}")
+    return 0
+
+
+def plot_validation(stopper: EarlyStopping, path: Path) -> None:
+    """The validation FID per evaluation, the best one marked."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5, 3))
+    if stopper.curve:
+        steps, values = zip(*stopper.curve)
+        ax.plot(steps, values, "o-", label="validation FID")
+        ax.axvline(stopper.best_step, color="k", linestyle="--", label=f"best: step {stopper.best_step}")
+        ax.legend()
+    ax.set_xlabel("generator step")
+    ax.set_ylabel("FID (course features)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)

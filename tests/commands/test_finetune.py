@@ -1,0 +1,94 @@
+"""``python -m course_lib finetune``: a tiny base fine-tuned on a category and on a photo folder, exact resume,
+FreezeD and early stopping wired in, and every bad input the issue lists refused with a clear message."""
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+from tiny_gan import tiny_images
+
+from course_lib.cli import main
+from course_lib.commands import train_gan
+from course_lib.gan.checkpoint import load_checkpoint, read_generator
+
+FAST = ["--max-steps", "8", "--eval-every", "4", "--fast"]
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    """A training checkpoint of `train dcgan --fast` on tiny data (it has a discriminator for FreezeD)."""
+    out = tmp_path_factory.mktemp("base")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(train_gan, "training_data", lambda fast, n: (tiny_images(256), torch.arange(256) % 10))
+        assert main(["train", "dcgan", "--fast", "--out", str(out)]) == 0
+    return out / "checkpoint.pt"
+
+
+def test_finetune_a_category_writes_every_file_and_resumes_exactly(base, tmp_path, capsys):
+    args = ["finetune", str(base), "--category", "短靴", "--n", "20", "--freeze-d", "1", "--augment", "translation"]
+    assert main([*args, *FAST, "--out", str(tmp_path / "straight")]) == 0
+    assert {"checkpoint.pt", "best.pt", "samples.png", "validation.png", "history.json"} <= {
+        p.name for p in (tmp_path / "straight").iterdir()}
+    out = capsys.readouterr().out
+    assert "20 Ankle boot images" in out and "544 parameters frozen" in out and "best validation FID" in out
+    ckpt = load_checkpoint(tmp_path / "straight" / "checkpoint.pt")
+    assert [s for s, _ in ckpt["extra"]["early_stopping"]["curve"]] == [4, 8]
+    generator, obj = read_generator(tmp_path / "straight" / "best.pt")
+    assert obj["extra"]["step"] in (4, 8) and obj["extra"]["finetune"]["freeze_d"] == 1
+
+    half = [*args, "--eval-every", "4", "--fast", "--out", str(tmp_path / "cut")]
+    assert main([*half, "--max-steps", "4"]) == 0
+    assert main([*half, "--max-steps", "8", "--resume"]) == 0
+    straight, resumed = (load_checkpoint(tmp_path / d / "checkpoint.pt") for d in ("straight", "cut"))
+    for name, tensor in straight["generator"].items():
+        assert torch.equal(tensor, resumed["generator"][name]), name
+    assert resumed["extra"]["early_stopping"]["curve"] == straight["extra"]["early_stopping"]["curve"]
+
+
+def test_early_stopping_stops_before_the_budget(base, tmp_path, capsys):
+    assert main(["finetune", str(base), "--category", "9", "--n", "20", "--max-steps", "60", "--eval-every", "2",
+                 "--early-stopping", "1", "--fast", "--out", str(tmp_path / "run")]) == 0
+    out = capsys.readouterr().out
+    steps = load_checkpoint(tmp_path / "run" / "checkpoint.pt")["step"]
+    assert ("early stopping at step" in out and steps < 60) or ("ran all 60 steps" in out and steps == 60)
+
+
+def shop_photos(folder, count=12):
+    folder.mkdir()
+    for i in range(count):
+        pixels = np.full((80 + 5 * i, 60 + 3 * i, 3), 250, dtype=np.uint8)
+        pixels[10:60, 15:45 + i] = (30 + 10 * i, 40, 160)
+        Image.fromarray(pixels).save(folder / f"boot{i}.{'jpg' if i % 2 else 'png'}")
+    (folder / "broken.webp").write_bytes(b"RIFF not a webp")
+    return folder
+
+
+def test_finetune_on_a_folder_of_shop_photos_lists_what_it_skipped(tmp_path, capsys):
+    folder = shop_photos(tmp_path / "photos")
+    assert main(["finetune", "checkpoints/dcgan.pt", "--images", str(folder), *FAST, "--out", str(tmp_path / "o")]) == 0
+    out = capsys.readouterr().out
+    assert "skipped broken.webp" in out and "7 photos of" in out  # 12 usable: 5 held out to validate, 7 to train
+    assert (tmp_path / "o" / "best.pt").is_file()
+
+
+def test_bad_input_is_refused_clearly(base, tmp_path, capsys):
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "a.jpg").write_bytes(b"not a jpeg")
+    cases = {
+        "is an editing U-Net": ["checkpoints/unet.pt", "--category", "9", "--n", "5"],
+        "is a conditional GAN": ["checkpoints/cgan.pt", "--category", "9", "--n", "5"],
+        "unknown category 'boots2'": ["checkpoints/dcgan.pt", "--category", "boots2", "--n", "5"],
+        "1 'Trouser'/裤子": ["checkpoints/dcgan.pt", "--category", "boots2", "--n", "5"],
+        "needs --n between 1 and 6000": ["checkpoints/dcgan.pt", "--category", "9", "--n", "7000"],
+        "argument --early-stopping: must be at least 1, got 0": ["checkpoints/dcgan.pt", "--category", "9", "--n",
+                                                                  "5", "--early-stopping", "0"],
+        "has 0 usable photos; at least 10 are needed": ["checkpoints/dcgan.pt", "--images", str(tmp_path)],
+        "skipped: a.jpg": ["checkpoints/dcgan.pt", "--images", str(broken)],
+        "without a discriminator": ["checkpoints/dcgan.pt", "--category", "9", "--n", "5", "--freeze-d", "1"],
+        "freeze-d must be between 0 and": [str(base), "--category", "9", "--n", "5", "--freeze-d", "9"],
+        "one of the two": ["checkpoints/dcgan.pt"],
+    }
+    for message, argv in cases.items():
+        assert main(["finetune", *argv, "--fast", "--out", str(tmp_path / "x")]) == 2, message
+        assert message in capsys.readouterr().err, message
