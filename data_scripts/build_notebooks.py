@@ -8,8 +8,8 @@ and the worked answer, tagged ``solution``. The build writes
 - ``notebooks/solutions/NN_name.ipynb``, the **solutions copy** (for instructors): every ``exercise`` cell left out,
 
 with no outputs and no execution counts (nbval runs them clean), stable cell ids, and the tags kept. Only the
-solutions copy is paired with its source by jupytext (``jupytext.toml``), so saving it in JupyterLab writes the
-source; the learner copy is paired with nothing, so a learner's answers never reach the source.
+solutions copy is paired with its source by jupytext (``notebooks/jupytext.toml``), so saving it in JupyterLab
+writes the source; the learner copy is paired with nothing, so a learner's answers never reach the source.
 
     python data_scripts/build_notebooks.py          # write every notebook
     python data_scripts/build_notebooks.py --check  # exit 1 if a notebook is out of date (CI)

@@ -22,7 +22,7 @@ from ..gan import recipes
 from ..gan.checkpoint import load_checkpoint, read_generator, restore_trainer, save_checkpoint, save_pretrained
 from ..gan.finetune import EarlyStopping, base_models, freeze_first_blocks, validation_fid
 from ..gan.health import NonFiniteLossError
-from ..models import GAN_KINDS, get_model_kind
+from ..models import GAN_KINDS, build_models, get_model_kind
 from ..photos import load_photo_folder
 from ..runtime import configure_cpu_threads, fast_mode, say, select_device
 from ..serialization import read_torch_file
@@ -39,6 +39,8 @@ def register(subparsers) -> None:
     p.add_argument("--category", default=None, help="or: a catalog category as the new line (name or index)")
     p.add_argument("--n", type=count(), default=None, help="with --category: how many of its train images to use")
     p.add_argument("--freeze-d", type=count(minimum=0), default=0, help="freeze D's first K blocks (FreezeD)")
+    p.add_argument("--from-scratch", action="store_true",
+                   help="the baseline: the base's architecture with fresh weights (nothing pretrained)")
     p.add_argument("--augment", default="", help="DiffAugment policy for real and fake, e.g. color,translation,cutout")
     p.add_argument("--early-stopping", type=count(), default=None, metavar="PATIENCE",
                    help="stop after PATIENCE evaluations without a better validation FID (default: run to the end)")
@@ -113,6 +115,10 @@ def run(args) -> int:
                                     augment=args.augment, seed=args.seed)
     torch.manual_seed(args.seed)
     generator, discriminator, model_cfg = base_models(base)
+    if args.from_scratch:
+        if args.freeze_d:
+            raise UserError("--from-scratch has no pretrained discriminator blocks to freeze: drop --freeze-d.")
+        generator, discriminator = build_models(base["kind"], model_cfg)  # fresh, seeded above
     frozen = freeze_first_blocks(discriminator, args.freeze_d)
     trainer = recipes.trainer_for(generator.to(device), discriminator.to(device), train_cfg, images, None, device,
                                   conditional=False, log_every=10)
@@ -125,7 +131,8 @@ def run(args) -> int:
         stopper.load_state_dict(ckpt["extra"]["early_stopping"])
     trainer.add_callback("on_step_end", stopper)
     total = args.max_steps or (30 if fast else 600)
-    settings = {"base": str(args.base), "line": what, "freeze_d": args.freeze_d, "augment": args.augment}
+    settings = {"base": str(args.base), "line": what, "freeze_d": args.freeze_d, "augment": args.augment,
+                "from_scratch": bool(args.from_scratch)}
 
     def save():
         save_checkpoint(path, trainer, base["kind"], model_cfg, extra={"finetune": settings,

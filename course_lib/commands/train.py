@@ -31,6 +31,8 @@ def register(subparsers) -> None:
     p.add_argument("--device", default="auto", help="auto (cuda, then mps, then cpu), cpu, cuda or mps")
     p.add_argument("--out", default=None, help="output folder (default runs/KIND)")
     p.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
+    p.add_argument("--exclude-category", default=None, metavar="NAME",
+                   help="GANs: train without this category (name or index), e.g. a base for `finetune`")
     p.add_argument("--fast", action="store_true", help="a few dozen steps on a data subset (also COURSE_FAST=1)")
     p.add_argument("--task", default=None, help="unet only: denoise, inpaint, deblur, enhance, a comma-separated "
                                                 "list, or all (one model per task)")
@@ -51,6 +53,9 @@ def run(args) -> int:
     if kind.family == "gan" and given:
         raise UserError(f"{', '.join(given)} {'is' if len(given) == 1 else 'are'} for `train unet` only; {args.kind} "
                         "is a GAN (it takes --epochs, --batch-size, --lr, --seed).")
+    if kind.family != "gan" and getattr(args, "exclude_category", None) is not None:
+        raise UserError("--exclude-category is for the GAN kinds (a base for `finetune`); the U-Net trains on all "
+                        "categories.")
     args.batch_size = per_process_batch_size(args.batch_size, getattr(args, "global_batch_size", None))
     with process_group(args.device):
         return kind.train(args)

@@ -11,6 +11,7 @@ import dataclasses
 import sys
 from pathlib import Path
 
+from ..categories import category_index
 from ..data import to_float, training_data
 from ..gan import recipes
 from ..gan.checkpoint import check_config, load_checkpoint, restore_trainer, save_checkpoint
@@ -51,11 +52,20 @@ def train_gan(args) -> int:
     configure_cpu_threads()
     device = rank_device(select_device(args.device))
     images, labels = training_data(fast, recipe.fast_images)
+    excluded = ckpt.get("extra", {}).get("exclude_category") if ckpt is not None else None
+    if getattr(args, "exclude_category", None) is not None:
+        wanted = category_index(args.exclude_category)
+        if ckpt is not None and wanted != excluded:
+            raise UserError(f"--exclude-category {args.exclude_category}: the checkpoint was trained excluding "
+                            f"{excluded}; resume with the same data, or start a new run in another --out folder.")
+        excluded = wanted
+    if excluded is not None:  # a base model that has never seen this category (lesson 08)
+        images, labels = images[labels != excluded], labels[labels != excluded]
     trainer = recipes.make_trainer(recipe.kind, model_cfg, train_cfg, images, labels, device, recipe.log_every)
     if ckpt is not None:
         restore_trainer(trainer, ckpt)
     total = recipe.fast_steps if fast and args.epochs is None else recipes.steps_for_epochs(trainer, epochs)
-    extra = {"epochs": epochs}
+    extra = {"epochs": epochs, "exclude_category": excluded}
 
     def save(trainer, grid_name="samples.png", curves=True):
         save_checkpoint(path, trainer, recipe.kind, model_cfg, extra=extra)

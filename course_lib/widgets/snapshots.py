@@ -25,7 +25,9 @@ class SnapshotRecorder:
         self.frames: list[tuple[int, float, torch.Tensor]] = []
 
     def capture(self, trainer) -> None:
-        """Record a frame now, whatever the step."""
+        """Record a frame now, whatever the step (one frame per step: a second call at the same step adds none)."""
+        if self.frames and self.frames[-1][0] == trainer.step:
+            return
         generator = trainer.ema.module if self.use_ema else trainer.generator
         z = latent_noise(self.n, generator.latent_dim, self.seed)
         self.frames.append((trainer.step, trainer.epoch, sample(generator, self.n, z=z)))

@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     formats: ipynb,_src//py:percent
+#     formats: solutions//ipynb,_src//py:percent
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -19,10 +19,12 @@
 # **Learning goals**
 # 1. Write the value function $V(D, G)$, derive the optimal discriminator and the Jensen–Shannon view
 #    of the game, and check them numerically.
-# 2. Explain why generators minimise $-\log D(G(z))$ instead of $\log(1 - D(G(z)))$, from the gradients.
+# 2. Explain why generators minimise $-\log D(G(z))$ instead of $\log(1 - D(G(z)))$, from the gradients, and
+#    which divergence that swap follows instead (a mode-seeking one).
 # 3. Trace the shapes through the DCGAN generator and discriminator.
 # 4. Write a discriminator step and the non-saturating loss yourself (with self-checks).
-# 5. Train the course's default recipe, read its loss and $D$-output curves, and watch samples improve.
+# 5. Train the course's default recipe, read its loss and $D$-output curves, and watch samples improve;
+#    say what the EMA generator that draws every sample is.
 # 6. Explore the latent space: interpolation (slerp vs lerp), seeds, single dimensions.
 # 7. Recognise two failures: an overpowering discriminator and a collapsing generator.
 #
@@ -290,7 +292,8 @@ check_d_lr_prediction(prediction)
 #
 # `course_lib.gan.recipes.RECIPES["dcgan"]` holds the settings chosen by measurement (see its comment).
 # Adam's $\beta_1 = 0.5$ instead of the usual 0.9 is DCGAN's own choice: Radford et al. found that 0.9 made
-# training oscillate and become unstable, and 0.5 helped. `make_trainer` seeds the models, puts the whole catalog on the device as uint8 and builds the
+# training oscillate and become unstable, and 0.5 helped. `make_trainer` seeds the models, puts the whole
+# catalog on the device as uint8 and builds the
 # `Trainer`. A `SnapshotRecorder` callback draws the **same 32 z** through the EMA generator every
 # few steps, so the frames differ only by what training changed.
 
@@ -318,12 +321,13 @@ plt.show()
 # $$\bar\theta_{n+1} = \beta_n\,\bar\theta_n + (1 - \beta_n)\,\theta_{n+1},\qquad
 #   \beta_n = \min\!\Big(\beta, \frac{1 + n}{10 + n}\Big),$$
 #
-# with $n$ the number of updates so far and $\beta = 0.999$ (`TrainConfig.ema_decay`). The live weights never settle, because the discriminator they answer keeps
-# moving: training circles around an equilibrium, and an average of the iterates sits closer to its centre
-# (Yazıcı et al. 2019; Karras et al. 2018 draw all their samples this way). A weight from $k$ updates ago counts
-# with a factor $\beta^k$, so the average remembers about $1/(1-\beta)$ steps. The warm-up term keeps a short
-# run's average from being dominated by the random initial weights. BatchNorm's running statistics are copied,
-# not averaged. The real code, and where this run ended:
+# with $n$ the number of updates so far and $\beta = 0.999$ (`TrainConfig.ema_decay`). The live weights never
+# settle, because the discriminator they answer keeps moving: training circles around an equilibrium, and
+# an average of the iterates sits closer to its centre (Yazıcı et al. 2019; Karras et al. 2018 draw all
+# their samples this way). A weight from $k$ updates ago counts with a factor $\beta^k$, so the average
+# remembers about $1/(1-\beta)$ steps. The warm-up term keeps a short run's average from being dominated by
+# the random initial weights. BatchNorm's running statistics are copied, not averaged. The real code, and
+# where this run ended:
 
 # %%
 ema = trainer.ema
@@ -355,7 +359,8 @@ print(f"last {window} steps: d_loss {history.mean('d_loss', window):.3f} (soluti
 #   training hovers: $L_D$ somewhat below 1.386 (the discriminator stays a little ahead), $L_G$ above 0.693.
 #   Trust the samples (and FID, which lesson 06 defines), not the loss.
 # - **$D(x)$ and $D(G(z))$ apart but not pinned.** $D(x)$ above $\tfrac12$ and $D(G(z))$ below it, both well away
-#   from 1 and 0 (the line above prints this run's means), means the game is going on. $D(x) \to 1$ and $D(G(z)) \to 0$ for a long stretch means $D$ wins and the
+#   from 1 and 0 (the line above prints this run's means), means the game is going on. $D(x) \to 1$ and
+#   $D(G(z)) \to 0$ for a long stretch means $D$ wins and the
 #   generator's signal is weak (section 9).
 # - **$L_G$ climbing steadily while $L_D \to 0$**: the same failure seen in the losses.
 # - **Spikes in gradient norms** that do not settle, or any NaN: lower the learning rates

@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     formats: ipynb,_src//py:percent
+#     formats: solutions//ipynb,_src//py:percent
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -17,7 +17,8 @@
 #
 # **Learning goals**
 # 1. Write the conditional GAN objective and say where the label enters the generator (conditional batch
-#    norm) and the discriminator (the projection term of Miyato & Koyama 2018), and why there.
+#    norm) and the discriminator (the projection term of Miyato & Koyama 2018), and why there; explain
+#    what spectral normalisation does to the recipe's discriminator.
 # 2. Build the condition as a vector from attributes, so a second attribute (a colour, a size) is one more
 #    block, not a redesign.
 # 3. Train a conditional GAN, and read a category × seed grid: the noise keeps the style, the label picks
@@ -162,6 +163,9 @@ print(f"parameters: generator {sum(p.numel() for p in generator.parameters()):,}
 # power iteration, one step per training forward pass, with $u$ kept from step to step:
 #
 # $$v \leftarrow \frac{W^\top u}{\|W^\top u\|},\qquad u \leftarrow \frac{W v}{\|W v\|},\qquad \sigma(W) \approx u^\top W v.$$
+#
+# For unit vectors, $u^\top W v$ is never above $\sigma(W)$. So after the division the true largest singular value
+# is 1, or a little above when the estimate lags behind the weights. The cell below prints it for every layer.
 #
 # Why here: the recipe was chosen by GAN-test accuracy after 600 steps (its comment, printed below). A
 # spectral-norm D reached 0.42 and a batch-norm D 0.25. SN-GAN and BigGAN pair spectral norm with the

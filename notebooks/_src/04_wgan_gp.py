@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     formats: ipynb,_src//py:percent
+#     formats: solutions//ipynb,_src//py:percent
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -16,8 +16,9 @@
 # The non-saturating generator that lesson 02 trains follows the gradient of
 # $\mathrm{KL}(p_g \| p_{\text{data}}) - 2\,\mathrm{JSD}$ instead (Arjovsky & Bottou 2017). When the two
 # distributions do not overlap, neither gives a usable distance: JS is stuck at $\log 2$ and that KL is
-# infinite. This lesson shows where that goes wrong, replaces them with the Wasserstein distance, and builds the constraint that makes the Wasserstein critic work: the gradient penalty of
-# Gulrajani et al. (2017), a classic source of silent bugs.
+# infinite. This lesson shows where that goes wrong, replaces them with the Wasserstein distance, and
+# builds the constraint that makes the Wasserstein critic work: the gradient penalty of Gulrajani et al.
+# (2017), a classic source of silent bugs.
 #
 # **Learning goals**
 # 1. Explain with a 1-D example why the Jensen-Shannon divergence stops giving a training signal
@@ -139,7 +140,8 @@ print(inspect.getsource(wasserstein_d_loss))
 # %% [markdown]
 # In the 1-D example an optimal critic is $C(x) = -\operatorname{sign}(\theta)\, x$ (up to a constant): slope 1,
 # rising toward the catalog, and the bracket then equals $|\theta| = W$ exactly. For the $\theta = 1.5 > 0$ below
-# that is $C(x) = -x$. Without the constraint the bracket is unbounded: $C(x) = -100x$ scores $100\,\theta$, so an unconstrained critic's "distance" is meaningless and its gradients explode.
+# that is $C(x) = -x$. Without the constraint the bracket is unbounded: $C(x) = -100x$ scores $100\,\theta$,
+# so an unconstrained critic's "distance" is meaningless and its gradients explode.
 
 # %%
 theta = 1.5

@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     formats: ipynb,_src//py:percent
+#     formats: solutions//ipynb,_src//py:percent
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python

@@ -45,6 +45,16 @@ def test_finetune_a_category_writes_every_file_and_resumes_exactly(base, tmp_pat
     assert resumed["extra"]["early_stopping"]["curve"] == straight["extra"]["early_stopping"]["curve"]
 
 
+def test_from_scratch_ignores_the_base_weights(base, tmp_path):
+    assert main(["finetune", str(base), "--category", "9", "--n", "20", "--from-scratch", "--max-steps", "1",
+                 "--eval-every", "1", "--fast", "--out", str(tmp_path / "a")]) == 0
+    assert main(["finetune", str(base), "--category", "9", "--n", "20", "--max-steps", "1", "--eval-every", "1",
+                 "--fast", "--out", str(tmp_path / "b")]) == 0
+    fresh, tuned = (load_checkpoint(tmp_path / d / "checkpoint.pt")["generator"] for d in ("a", "b"))
+    assert any(not torch.equal(fresh[k], tuned[k]) for k in fresh)
+    assert load_checkpoint(tmp_path / "a" / "checkpoint.pt")["extra"]["finetune"]["from_scratch"]
+
+
 def test_early_stopping_stops_before_the_budget(base, tmp_path, capsys):
     assert main(["finetune", str(base), "--category", "9", "--n", "20", "--max-steps", "60", "--eval-every", "2",
                  "--early-stopping", "1", "--fast", "--out", str(tmp_path / "run")]) == 0
@@ -88,6 +98,7 @@ def test_bad_input_is_refused_clearly(base, tmp_path, capsys):
         "without a discriminator": ["checkpoints/dcgan.pt", "--category", "9", "--n", "5", "--freeze-d", "1"],
         "freeze-d must be between 0 and": [str(base), "--category", "9", "--n", "5", "--freeze-d", "9"],
         "one of the two": ["checkpoints/dcgan.pt"],
+        "drop --freeze-d": [str(base), "--category", "9", "--n", "5", "--freeze-d", "1", "--from-scratch"],
     }
     for message, argv in cases.items():
         assert main(["finetune", *argv, "--fast", "--out", str(tmp_path / "x")]) == 2, message

@@ -97,3 +97,16 @@ def test_global_batch_size_flag_in_one_process(tmp_path, tiny_data, capsys):
     assert main(["train", "dcgan", "--fast", "--global-batch-size", "32", "--out", str(out)]) == 0
     assert "batch 32)" in capsys.readouterr().out
     assert load_checkpoint(out / "checkpoint.pt")["config"]["train"]["batch_size"] == 32
+
+
+def test_exclude_category_trains_a_base_without_it(tmp_path, monkeypatch, capsys):
+    """`--exclude-category` leaves one category out (a base for `finetune`), and resume keeps it out."""
+    images, labels = tiny_images(300), torch.arange(300) % 10
+    monkeypatch.setattr(train_gan, "training_data", lambda fast, n: (images, labels))
+    assert main(["train", "dcgan", "--fast", "--exclude-category", "短靴", "--out", str(tmp_path)]) == 0
+    assert "270 images" in capsys.readouterr().out  # 300 minus the 30 ankle boots
+    assert load_checkpoint(tmp_path / "checkpoint.pt")["extra"]["exclude_category"] == 9
+    assert main(["train", "dcgan", "--out", str(tmp_path), "--resume", "--exclude-category", "0"]) == 2
+    assert "trained excluding 9" in capsys.readouterr().err
+    assert main(["train", "unet", "--task", "denoise", "--exclude-category", "9", "--out", str(tmp_path / "u")]) == 2
+    assert "--exclude-category is for the GAN kinds" in capsys.readouterr().err
