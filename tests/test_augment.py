@@ -2,20 +2,12 @@
 
 import pytest
 import torch
+from samples import square_products as images
 from torchvision.transforms import v2
 
 from course_lib.augment import ClassicAugment, ClassicConfig, DiffAugment, classic_pipeline, cutout, translate
 
 FULL = ClassicConfig(flip=0.5, rotate=20, translate=0.1, scale=0.2, crop=0.3, erase=0.5)
-
-
-def images(n=6, size=28, seed=0):
-    """Seeded (n, 1, size, size) in [-1, 1] with a -1 background and a bright square 'product'."""
-    g = torch.Generator().manual_seed(seed)
-    x = torch.full((n, 1, size, size), -1.0)
-    m = size // 5
-    x[:, :, m:size - m, m + 1:size - m - 1] = torch.rand(n, 1, size - 2 * m, size - 2 * m - 2, generator=g) * 2 - 1
-    return x
 
 
 # --- translate / cutout (the exact whole-pixel ops) ---

@@ -5,8 +5,8 @@ import math
 import matplotlib.pyplot as plt
 import torch
 from matplotlib.figure import Figure
+from samples import filled_history as filled
 
-from course_lib.gan.history import History
 from course_lib.plots import image_grid, plot_history, png_of, save_grid, show_images, smooth, to_unit
 
 
@@ -25,15 +25,6 @@ def test_png_of_gives_png_bytes_and_closes_pyplot_figures(tmp_path):
     assert tight[:4] == b"\x89PNG"
     save_grid(torch.zeros(4, 1, 28, 28), tmp_path / "grid.png", nrow=2)
     assert (tmp_path / "grid.png").read_bytes()[:4] == b"\x89PNG"
-
-
-def filled(n=5):
-    history = History()
-    for step in range(1, n + 1):
-        history.push(step, {"d_loss": torch.tensor(float(step)), "g_loss": torch.tensor(2.0 * step),
-                            "d_real": torch.tensor(0.5), "d_fake": torch.tensor(0.25),
-                            "d_grad_norm": torch.tensor(1.0), "g_grad_norm": torch.tensor(3.0)})
-    return history
 
 
 def test_smooth_is_a_trailing_mean_that_skips_nan():

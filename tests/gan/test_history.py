@@ -5,17 +5,9 @@ import math
 
 import pytest
 import torch
+from samples import filled_history as filled
 
 from course_lib.gan.history import History
-
-
-def filled(n=5):
-    history = History()
-    for step in range(1, n + 1):
-        history.push(step, {"d_loss": torch.tensor(float(step)), "g_loss": torch.tensor(2.0 * step),
-                            "d_real": torch.tensor(0.5), "d_fake": torch.tensor(0.25),
-                            "d_grad_norm": torch.tensor(1.0), "g_grad_norm": torch.tensor(3.0)})
-    return history
 
 
 def test_push_then_flush_returns_the_new_rows():

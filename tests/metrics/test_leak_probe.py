@@ -1,18 +1,10 @@
 """course_lib.metrics.leak_probe: it detects a leaked augmentation, not the identity."""
 
 import torch
+from samples import square_products as images
 
 from course_lib.augment import cutout
 from course_lib.metrics.leak_probe import fit_probe
-
-
-def images(n=6, size=28, seed=0):
-    """Seeded (n, 1, size, size) in [-1, 1] with a -1 background and a bright square 'product'."""
-    g = torch.Generator().manual_seed(seed)
-    x = torch.full((n, 1, size, size), -1.0)
-    m = size // 5
-    x[:, :, m:size - m, m + 1:size - m - 1] = torch.rand(n, 1, size - 2 * m, size - 2 * m - 2, generator=g) * 2 - 1
-    return x
 
 
 def test_probe_detects_erasing_and_not_identity():
