@@ -29,7 +29,8 @@ __all__ = ["RECIPES", "Recipe", "get_recipe", "make_trainer", "steps_for_epochs"
 @dataclass(frozen=True)
 class Recipe:
     """A default GAN setup. model: the architecture's config; train: a TrainConfig; epochs: the default run
-    length; fast_images/fast_steps: the ``--fast`` run (a data subset and a few dozen steps, for CI)."""
+    length; fast_images/fast_steps: the ``--fast`` run (a data subset and a few dozen steps, for CI);
+    why: how the settings were chosen, with the measurements (the lessons print it)."""
 
     kind: str
     model: object
@@ -38,25 +39,28 @@ class Recipe:
     fast_images: int = 512
     fast_steps: int = 30
     log_every: int = 25
+    why: str = ""
 
 
-# dcgan: chosen by measurement (tiny-vs-wide and lr sweeps on Fashion-MNIST, samples judged by eye):
-# width 32 runs ~2x the steps/s of width 64 and, with lr 5e-4, shows every product type by ~2000 steps.
 RECIPES: dict[str, Recipe] = {
     "dcgan": Recipe("dcgan", DCGANConfig(image_size=28, latent_dim=64, width=32),
-                    TrainConfig(loss="non_saturating", batch_size=64, lr_g=5e-4, lr_d=5e-4), epochs=2.0),
-    # cgan: CBN generator + projection discriminator (lesson 03). Chosen by measurement (600 steps on the full
-    # data, GAN-test accuracy of a judge classifier): spectral-norm D with the dcgan optimiser 0.42, batch-norm
-    # D 0.25, spectral norm + hinge at Adam(2e-4, (0, 0.9)) 0.15; grids judged by eye agreed.
+                    TrainConfig(loss="non_saturating", batch_size=64, lr_g=5e-4, lr_d=5e-4), epochs=2.0,
+                    why="Chosen by measurement (tiny-vs-wide and lr sweeps on Fashion-MNIST, samples judged by eye): "
+                        "width 32 runs ~2x the steps/s of width 64 and, with lr 5e-4, shows every product type by "
+                        "~2000 steps."),
     "cgan": Recipe("cgan", CGANConfig(image_size=28, latent_dim=64, width=32, d_norm="spectral"),
-                   TrainConfig(loss="non_saturating", batch_size=64, lr_g=5e-4, lr_d=5e-4), epochs=2.0),
-    # wgan-gp: exactly Gulrajani et al. 2017: Adam(1e-4, betas=(0, 0.9)), n_critic=5, lambda=10. Width 32 runs
-    # ~2x the steps/s of 64. On a short CPU budget a higher rate learns faster (180 generator steps: FID 32 at
-    # `--lr 3e-4` against 52 at 1e-4, course classifier, one seed each); the default keeps the paper's.
-    # 3 epochs = 563 generator steps.
+                   TrainConfig(loss="non_saturating", batch_size=64, lr_g=5e-4, lr_d=5e-4), epochs=2.0,
+                   why="CBN generator + projection discriminator (lesson 03). Chosen by measurement (600 steps on the "
+                       "full data, GAN-test accuracy of a judge classifier): spectral-norm D with the dcgan optimiser "
+                       "0.42, batch-norm D 0.25, spectral norm + hinge at Adam(2e-4, (0, 0.9)) 0.15; grids judged by "
+                       "eye agreed."),
     "wgan-gp": Recipe("wgan-gp", WGANConfig(image_size=28, latent_dim=64, width=32),
                       TrainConfig(loss="wasserstein", batch_size=64, lr_g=1e-4, lr_d=1e-4, betas=(0.0, 0.9),
-                                  n_critic=5, regularizer="gp", regularizer_weight=10.0), epochs=3.0),
+                                  n_critic=5, regularizer="gp", regularizer_weight=10.0), epochs=3.0,
+                      why="Exactly Gulrajani et al. 2017: Adam(1e-4, betas=(0, 0.9)), n_critic=5, lambda=10. Width "
+                          "32 runs ~2x the steps/s of 64. On a short CPU budget a higher rate learns faster (180 "
+                          "generator steps: FID 32 at `--lr 3e-4` against 52 at 1e-4, course classifier, one seed "
+                          "each); the default keeps the paper's. 3 epochs = 563 generator steps."),
 }
 
 

@@ -472,7 +472,7 @@ plt.show()
 # et al. 2017) asks for: with separate learning rates and $D$ on the faster time scale, they prove convergence
 # to a local Nash equilibrium under their assumptions, and SAGAN (Zhang et al. 2019) trains $D$ at
 # $4 \cdot 10^{-4}$ and $G$ at $10^{-4}$. The course's recipes use equal rates because those measured well
-# (the comment in `course_lib/gan/recipes.py`). With the minimax loss the same discriminator can win
+# (`RECIPES["dcgan"].why`). With the minimax loss the same discriminator can win
 # outright: D accuracy at 1.000 with $D(x) \to 1$ and $D(G(z)) \to 0$. Then the generator's gradient vanishes
 # (section 2), and it is left drawing a few near-identical smudges, with a diversity ratio far below 1: the
 # overpowering discriminator and the collapse are one failure seen from two sides. `HealthMonitor` (used by

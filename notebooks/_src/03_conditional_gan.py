@@ -31,6 +31,7 @@
 
 # %%
 import inspect
+import textwrap
 import time
 
 import matplotlib.pyplot as plt
@@ -179,10 +180,7 @@ print(f"parameters: generator {sum(p.numel() for p in generator.parameters()):,}
 # loss and the DCGAN optimiser. That was one run per setting: a reason for the choice, not a law.
 
 # %%
-lines = inspect.getsource(inspect.getmodule(make_trainer)).splitlines()
-start = next(i for i, line in enumerate(lines) if line.strip().startswith("# cgan:"))
-end = next(i for i in range(start, len(lines)) if not lines[i].strip().startswith("#"))
-print("\n".join(line.strip() for line in lines[start:end]))
+print(textwrap.fill(RECIPES["cgan"].why, 110))
 discriminator.eval()  # in eval mode, reading a weight runs no extra power-iteration step
 for name, module in discriminator.named_modules():
     if hasattr(module, "parametrizations"):

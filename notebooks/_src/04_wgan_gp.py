@@ -37,6 +37,7 @@
 # %%
 import inspect
 import statistics
+import textwrap
 
 import matplotlib.pyplot as plt
 import torch
@@ -252,10 +253,7 @@ explorer.update()  # draw once; every later control change refits (or reuses) an
 recipe = RECIPES["wgan-gp"]
 print(recipe.model)
 print(recipe.train)
-lines = inspect.getsource(inspect.getmodule(make_trainer)).splitlines()
-start = next(i for i, line in enumerate(lines) if line.strip().startswith("# wgan-gp:"))
-end = next(i for i in range(start, len(lines)) if not lines[i].strip().startswith("#"))
-print("\n".join(line.strip() for line in lines[start:end]), "\n")
+print(textwrap.fill(RECIPES["wgan-gp"].why, 110), "\n")
 print(inspect.getsource(Critic))
 
 # %% [markdown]
