@@ -10,7 +10,6 @@ FID, a slim generator file), ``samples.png``, ``validation.png`` (the curve, sto
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 from pathlib import Path
 
@@ -18,11 +17,11 @@ import torch
 
 from ..categories import CLASS_NAMES, category_index
 from ..data import load_fashion_mnist, to_float
-from ..gan import recipes
 from ..gan.checkpoint import load_checkpoint, read_generator, restore_trainer, save_checkpoint, save_pretrained
-from ..gan.finetune import EarlyStopping, base_models, freeze_first_blocks, validation_fid
+from ..gan.few_shot import Method, finetune_trainer, new_line
+from ..gan.finetune import EarlyStopping, validation_fid
 from ..gan.health import NonFiniteLossError
-from ..models import GAN_KINDS, build_models, get_model_kind
+from ..models import GAN_KINDS, get_model_kind
 from ..photos import load_photo_folder
 from ..runtime import configure_cpu_threads, fast_mode, say, select_device
 from ..serialization import read_torch_file
@@ -88,13 +87,12 @@ def line_data(args, fast: bool) -> tuple[torch.Tensor, torch.Tensor, str]:
         return images[held:], to_float(images[:held]), f"{len(order) - held} photos of {args.images}"
     index = category_index(args.category)
     data = load_fashion_mnist()
-    pool = data.train_images[data.train_labels == index]
-    if args.n is None or args.n > len(pool):
-        raise UserError(f"--category {CLASS_NAMES[index]} needs --n between 1 and {len(pool)} (its train images), "
+    available = int((data.train_labels == index).sum())
+    if args.n is None or not 1 <= args.n <= available:
+        raise UserError(f"--category {CLASS_NAMES[index]} needs --n between 1 and {available} (its train images), "
                         f"got {args.n}.")
-    chosen = pool[torch.randperm(len(pool), generator=g)[:args.n]]
-    validation = data.test_images[data.test_labels == index][: 200 if fast else 1000]
-    return chosen, to_float(validation), f"{args.n} {CLASS_NAMES[index]} images"
+    chosen, validation = new_line(data, index, args.n, args.seed, validation=200 if fast else 1000)
+    return chosen, validation, f"{args.n} {CLASS_NAMES[index]} images"
 
 
 def run(args) -> int:
@@ -110,18 +108,10 @@ def run(args) -> int:
     images, validation, what = line_data(args, fast)
     configure_cpu_threads()
     device = select_device(args.device)
-    recipe = recipes.get_recipe(base["kind"])
-    train_cfg = dataclasses.replace(recipe.train, batch_size=min(recipe.train.batch_size, len(images)),
-                                    augment=args.augment, seed=args.seed)
-    torch.manual_seed(args.seed)
-    generator, discriminator, model_cfg = base_models(base)
-    if args.from_scratch:
-        if args.freeze_d:
-            raise UserError("--from-scratch has no pretrained discriminator blocks to freeze: drop --freeze-d.")
-        generator, discriminator = build_models(base["kind"], model_cfg)  # fresh, seeded above
-    frozen = freeze_first_blocks(discriminator, args.freeze_d)
-    trainer = recipes.trainer_for(generator.to(device), discriminator.to(device), train_cfg, images, None, device,
-                                  conditional=False, log_every=10)
+    if args.from_scratch and args.freeze_d:
+        raise UserError("--from-scratch has no pretrained discriminator blocks to freeze: drop --freeze-d.")
+    method = Method(freeze_d=args.freeze_d, augment=args.augment, from_scratch=args.from_scratch)
+    trainer, model_cfg, frozen = finetune_trainer(base, images, method, args.seed, device)
     every = args.eval_every or (10 if fast else 50)
     stopper = EarlyStopping(validation_fid(validation, n=200 if fast else 1000), every,
                             args.early_stopping or 10**9)
@@ -161,7 +151,7 @@ def run(args) -> int:
 
 
 def plot_validation(stopper: EarlyStopping, path: Path) -> None:
-    """The validation FID per evaluation, the best one marked."""
+    """The validation FID per evaluation, the best one marked, and the stop when early stopping stopped."""
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(5, 3))
@@ -169,6 +159,8 @@ def plot_validation(stopper: EarlyStopping, path: Path) -> None:
         steps, values = zip(*stopper.curve)
         ax.plot(steps, values, "o-", label="validation FID")
         ax.axvline(stopper.best_step, color="k", linestyle="--", label=f"best: step {stopper.best_step}")
+        if stopper.waited >= stopper.patience:
+            ax.axvline(steps[-1], color="tab:red", linestyle=":", label=f"stopped: step {steps[-1]}")
         ax.legend()
     ax.set_xlabel("generator step")
     ax.set_ylabel("FID (course features)")

@@ -1,0 +1,135 @@
+"""Self-checks for lesson 08 (fine-tuning): FreezeD's freezing of D's first blocks, and the early-stopping rule.
+
+- ``check_freeze(fn)``: ``fn(discriminator, k)`` stops training the first ``k`` blocks of ``discriminator``
+  (``course_lib.gan.finetune.discriminator_blocks``: each convolution/linear layer with the normalisation after
+  it) and returns the number of parameters it froze; compared with ``freeze_first_blocks`` on fresh DCGAN,
+  WGAN and conditional discriminators for every k.
+- ``check_early_stopping(fn)``: ``fn(state, value, weights, patience) -> bool`` is one evaluation of the
+  rule of ``course_lib.gan.finetune.EarlyStopping``: a strictly lower value is an improvement (its weights
+  are copied), otherwise one more evaluation without improvement; stop once ``patience`` have passed. The
+  weights are updated in place between calls, as a training run does.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+
+from ..gan.finetune import freeze_first_blocks
+from ..models.cgan import CGANConfig, build_cgan
+from ..models.dcgan import DCGANConfig, build_dcgan
+from ..models.wgan import WGANConfig, build_wgan
+from .checks import CheckResult, exercise
+
+BUILDS = (("DCGAN", build_dcgan, DCGANConfig(width=4)), ("WGAN", build_wgan, WGANConfig(width=4)),
+          ("conditional", build_cgan, CGANConfig(width=4, d_norm="batch")))
+
+
+def _frozen_names(model) -> list[str]:
+    return [name for name, p in model.named_parameters() if not p.requires_grad]
+
+
+def _freeze_hint(got: list[str], expected: list[str], names: list[str]) -> str:
+    if not got:
+        return ("nothing was frozen: a parameter stops learning when its requires_grad is False "
+                "(p.requires_grad_(False)); eval() and torch.no_grad() do not freeze weights.")
+    if got and expected and set(got) == set(names[-len(got):]) and set(got) != set(expected):
+        return "you froze the LAST blocks; FreezeD keeps the first ones (low-level features) fixed."
+    if set(got) < set(expected):
+        missing = sorted(set(expected) - set(got))
+        return (f"{', '.join(missing[:3])} still learn: freeze every layer of each block, the normalisation "
+                "after the convolution too.")
+    return f"you froze {len(got)} parameter tensors where the first k blocks hold {len(expected)}: count the blocks."
+
+
+@exercise("freeze the first K blocks", "loop over discriminator_blocks(discriminator)[:k] and turn off "
+                                       "requires_grad of every parameter of every layer in them.")
+def check_freeze(fn) -> CheckResult:
+    """Compare ``fn(discriminator, k)`` with ``freeze_first_blocks`` on three fresh discriminators, each k."""
+    name = "freeze the first K blocks"
+    for title, build, cfg in BUILDS:
+        for k in range(3):
+            torch.manual_seed(0)
+            reference = build(cfg)[1]
+            expected_count = freeze_first_blocks(reference, k)
+            torch.manual_seed(0)
+            yours = build(cfg)[1]
+            try:
+                count = fn(yours, k)
+            except Exception as err:  # the learner's bug is the message, not a crash of the lesson
+                return CheckResult(name, False, f"raised {type(err).__name__}: {err} ({title} discriminator, k={k})")
+            got, expected = _frozen_names(yours), _frozen_names(reference)
+            if got != expected:
+                hint = _freeze_hint(got, expected, [n for n, _ in yours.named_parameters()])
+                return CheckResult(name, False, f"{title} discriminator, k={k}: frozen {got or 'nothing'}, expected "
+                                                f"{expected or 'nothing'}. Hint: {hint}")
+            if count != expected_count:
+                return CheckResult(name, False, f"{title} discriminator, k={k}: returned {count!r}, but "
+                                                f"{expected_count} parameters were frozen. Hint: count numbers, "
+                                                "p.numel(), not tensors.")
+    return CheckResult(name, True, "the same parameters as freeze_first_blocks on three discriminators, k = 0, 1, 2")
+
+
+def early_stopping_update(state: dict, value: float, weights: dict, patience: int) -> bool:
+    """Reference: one evaluation; state {'best', 'waited', 'best_weights'} is updated in place."""
+    if value < state["best"]:
+        state.update(best=value, waited=0, best_weights={k: v.detach().clone() for k, v in weights.items()})
+        return False
+    state["waited"] += 1
+    return state["waited"] >= patience
+
+
+CASES = (  # (validation values, patience)
+    ([5.0, 3.0, 4.0, 2.0, 2.5, 2.1, 9.0], 2),
+    ([5.0, 4.0, 4.0, 4.0, 3.0], 2),  # a tie is not an improvement
+    ([3.0, 2.0, 1.0, 0.5], 1),  # never stops
+    ([1.0, 2.0, 3.0, 0.5], 3),
+    ([4.0, 3.5, 3.6, 3.4, 3.7, 3.8, 3.9, 3.0], 3),
+)
+
+
+def _replay(fn, values: list[float], patience: int) -> tuple[int | None, float | None, float]:
+    """(index of the evaluation that stopped or None, best_weights' marker, best) of one sequence."""
+    state = {"best": math.inf, "waited": 0, "best_weights": None}
+    weights = {"weight": torch.zeros(3)}
+    for i, value in enumerate(values):
+        with torch.no_grad():
+            weights["weight"].fill_(float(i))  # training changes the same tensors in place
+        if fn(state, value, weights, patience):
+            stop = i
+            break
+    else:
+        stop = None
+    with torch.no_grad():
+        weights["weight"].fill_(-1.0)  # training went on after the last evaluation
+    best = state["best_weights"]
+    marker = None if not best else float(best["weight"][0])
+    return stop, marker, state["best"]
+
+
+@exercise("the early-stopping rule", "compare value with state['best']: better -> remember it, copy the weights, "
+                                     "reset 'waited'; otherwise count one more and stop when it reaches patience.")
+def check_early_stopping(fn) -> CheckResult:
+    """Replay validation curves through ``fn`` and the reference; compare stop points and kept weights."""
+    name = "the early-stopping rule"
+    for values, patience in CASES:
+        where = f"values {values}, patience {patience}"
+        try:
+            got = _replay(fn, values, patience)
+        except Exception as err:  # the learner's bug is the message, not a crash of the lesson
+            return CheckResult(name, False, f"raised {type(err).__name__}: {err} ({where})")
+        expected = _replay(early_stopping_update, values, patience)
+        if got[1] == -1.0 and expected[1] != -1.0:
+            return CheckResult(name, False, f"{where}: the kept weights changed after you kept them. Hint: the run "
+                                            "keeps updating the same tensors; keep a copy ({k: v.clone() ...}).")
+        if got[0] != expected[0]:
+            said = "never stopped" if got[0] is None else f"stopped at evaluation {got[0]}"
+            should = "should not stop" if expected[0] is None else f"should stop at evaluation {expected[0]}"
+            return CheckResult(name, False, f"{where}: {said}, but it {should}. Hint: only a strictly lower value "
+                                            "is an improvement, and stop when the count of evaluations without one "
+                                            "reaches patience.")
+        if got[1:] != expected[1:]:
+            return CheckResult(name, False, f"{where}: kept the weights of evaluation {got[1]} (best {got[2]}), "
+                                            f"expected those of evaluation {expected[1]} (best {expected[2]}).")
+    return CheckResult(name, True, f"the same stops and kept weights as EarlyStopping on {len(CASES)} curves")

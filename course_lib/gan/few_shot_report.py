@@ -1,0 +1,58 @@
+"""The fine-tuning table: runs of ``few_shot.measure_run`` (one JSON line each) summarised per N and method as
+mean ± std over seeds (lesson 08, docs/models.md, data_scripts/finetune_table.py)."""
+
+from __future__ import annotations
+
+import json
+import statistics
+from pathlib import Path
+
+COLUMNS = (  # (key in a run, header, format)
+    ("stop_fid", "FID at the stop", "{:.2f}"),
+    ("best_fid", "best FID in budget", "{:.2f}"),
+    ("gan_test", "GAN-test", "{:.2f}"),
+    ("memorised", "memorised", "{:.2f}"),
+    ("old_fid", "FID old lines", "{:.1f}"),
+    ("stop_step", "best step", "{:.0f}"),
+    ("stopped_at", "stopped at", "{:.0f}"),
+    ("stop_seconds", "s to stop", "{:.0f}"),
+    ("budget_seconds", "s budget", "{:.0f}"),
+)
+
+
+def read_runs(path: Path) -> list[dict]:
+    """The runs in a JSON-lines file (an empty list for a missing file)."""
+    path = Path(path)
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def summarise(runs: list[dict]) -> list[dict]:
+    """One row per (N, method), in first-seen order: {'n', 'method', 'seeds', key: (mean, std or None)}."""
+    groups: dict[tuple[int, str], list[dict]] = {}
+    for run in runs:
+        groups.setdefault((run["n"], run["method"]), []).append(run)
+    rows = []
+    for (n, method), group in sorted(groups.items(), key=lambda item: item[0][0]):
+        row = {"n": n, "method": method, "seeds": len(group)}
+        for key, _, _ in COLUMNS:
+            values = [float(r[key]) for r in group]
+            row[key] = (statistics.fmean(values), statistics.stdev(values) if len(values) > 1 else None)
+        rows.append(row)
+    return rows
+
+
+def cell(value: tuple[float, float | None], fmt: str) -> str:
+    mean, std = value
+    return fmt.format(mean) if std is None else f"{fmt.format(mean)} ± {fmt.format(std)}"
+
+
+def format_table(runs: list[dict]) -> str:
+    """A markdown table of ``summarise(runs)``: mean ± std over the seeds of each row."""
+    header = ["N", "method", "seeds"] + [title for _, title, _ in COLUMNS]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for row in summarise(runs):
+        cells = [str(row["n"]), row["method"], str(row["seeds"])] + [cell(row[k], f) for k, _, f in COLUMNS]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)

@@ -1,0 +1,98 @@
+"""An ipywidgets panel for lesson 08: pick N (photos of the new line) and a fine-tuning method; see the run's
+samples above their nearest training images (the memorisation check) and its validation curve.
+
+Controls: N (a selection slider over the N that were run) and the method. Panels: a row of samples of the
+generator at its early stop, under each the training image nearest to it in pixels (with the distance,
+red when it is under the memorisation threshold), and the validation FID curve with the stop marked.
+Headless (nbval, tests) call ``update()`` once; the picture is a PNG in an ``ipywidgets.Image``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ipywidgets as widgets
+import torch
+from matplotlib.figure import Figure
+
+from ..data import to_float
+from ..gan.few_shot import RunResult, memorisation
+from ..gan.sampling import sample
+from ..plots import png_of
+
+
+@dataclass
+class ExplorerRun:
+    """One run to show: its measurement, its generator at the stop, its N training images (N, 28, 28) uint8."""
+
+    result: RunResult
+    generator: torch.nn.Module
+    train: torch.Tensor
+
+
+class FewShotExplorer(widgets.VBox):
+    """The panel over ``runs`` {(n, method): ExplorerRun}; ``validation`` (M, 1, 28, 28) in [-1, 1] sets the
+    memorisation threshold. ``shown`` holds the last drawing's samples, neighbours and distances."""
+
+    def __init__(self, runs: dict, validation: torch.Tensor, count: int = 8, seed: int = 0):
+        if not runs:
+            raise ValueError("runs must hold at least one fine-tuning run, {(n, method): ExplorerRun}.")
+        self.runs, self.validation, self.count, self.seed = dict(runs), validation, count, seed
+        self.shown = None
+        ns = sorted({n for n, _ in self.runs})
+        methods = list(dict.fromkeys(m for _, m in self.runs))
+        self.n = widgets.SelectionSlider(options=ns, value=ns[len(ns) // 2], description="N photos",
+                                         continuous_update=False)
+        self.method = widgets.Dropdown(options=methods, value=methods[0], description="method")
+        self.picture = widgets.Image(format="png")
+        self.n.observe(self.update, names="value")
+        self.method.observe(self.update, names="value")
+        super().__init__([widgets.HBox([self.n, self.method]), self.picture])
+
+    def update(self, change=None) -> None:
+        """Sample the chosen run, find each sample's nearest training image, redraw."""
+        key = (self.n.value, self.method.value)
+        fig = Figure(figsize=(11, 3.2))
+        if key not in self.runs:
+            ax = fig.subplots()
+            ax.text(0.5, 0.5, f"no run for N = {key[0]} with {key[1]}", ha="center", va="center")
+            ax.set_axis_off()
+            self.picture.value = png_of(fig, dpi=90)
+            return
+        run = self.runs[key]
+        fake = sample(run.generator, self.count, seed=self.seed)
+        check = memorisation(fake, to_float(run.train), self.validation)
+        neighbours = to_float(run.train)[check.indices]
+        self.shown = {"samples": fake, "neighbours": neighbours, "distances": check.distances,
+                      "threshold": check.threshold}
+        grid = fig.add_gridspec(2, self.count + 4)
+        for i in range(self.count):
+            for row, images in enumerate((fake, neighbours)):
+                ax = fig.add_subplot(grid[row, i])
+                ax.imshow(images[i, 0].add(1).div(2).clamp(0, 1).numpy(), cmap="gray", vmin=0, vmax=1)
+                ax.set_axis_off()
+                if row == 1:
+                    close = check.distances[i] < check.threshold
+                    ax.set_title(f"{check.distances[i]:.1f}", fontsize=8, color="red" if close else "black")
+        fig.text(0.01, 0.93, "samples (top) and their nearest training images (bottom; pixel distance, red = "
+                 f"closer than {check.threshold:.1f}, the 5 % quantile of real photos)", fontsize=8)
+        self.draw_curve(fig.add_subplot(grid[:, self.count + 1:]), run.result)
+        fig.subplots_adjust(left=0.01, right=0.98, bottom=0.15, top=0.85, wspace=0.1, hspace=0.3)
+        self.picture.value = png_of(fig, dpi=90)
+
+    @staticmethod
+    def draw_curve(ax, result: RunResult) -> None:
+        steps, values = [s for s, _, _ in result.curve], [v for _, v, _ in result.curve]
+        ax.plot(steps, values, "o-", markersize=3)
+        ax.axvline(result.stop_step, color="k", linestyle="--", linewidth=1)
+        ax.set_title(f"{result.method}, N = {result.n}: best {result.stop_fid:.2f} at step {result.stop_step}",
+                     fontsize=8)
+        ax.set_xlabel("step", fontsize=8)
+        ax.set_ylabel("validation FID", fontsize=8)
+        ax.set_yscale("log")
+        ax.tick_params(labelsize=7)
+
+
+def few_shot_explorer(runs: dict, validation: torch.Tensor, count: int = 8, seed: int = 0) -> FewShotExplorer:
+    """Build the panel; display it, then call ``.update()`` once."""
+    return FewShotExplorer(runs, validation, count, seed)

@@ -1,0 +1,75 @@
+"""Measure the fine-tuning table of lesson 08 and docs/models.md: N x method x seed, one run each.
+
+Every run fine-tunes the shipped base without ankle boots (checkpoints/dcgan_no_ankle_boot.pt) on N seeded
+ankle-boot train images, evaluates the validation FID (1000 samples against the 1000 ankle-boot test images)
+every --every steps up to --max-steps, notes where early stopping with --patience stops and scores that
+checkpoint, then trains on to the budget (course_lib.gan.few_shot.measure_run). One JSON line per run is
+appended to --out, so an interrupted measurement resumes where it stopped; --table prints the summary.
+
+    python data_scripts/finetune_table.py                      # all runs (about 30 s each on 2 cores)
+    python data_scripts/finetune_table.py --table              # the markdown table of what is measured
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from course_lib.categories import category_index  # noqa: E402
+from course_lib.gan.checkpoint import load_checkpoint  # noqa: E402
+from course_lib.gan.few_shot import METHODS, measure_run, new_line  # noqa: E402
+from course_lib.gan.few_shot_report import format_table, read_runs  # noqa: E402
+from course_lib.metrics.features import dataset, make_extractor, real_features  # noqa: E402
+from course_lib.runtime import configure_cpu_threads  # noqa: E402
+
+BASE = ROOT / "checkpoints" / "dcgan_no_ankle_boot.pt"
+RUNS = ROOT / "docs" / "finetune_runs.jsonl"
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--out", type=Path, default=RUNS)
+    p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    p.add_argument("--n", type=int, nargs="+", default=[100, 10, 500, 50], help="in the order they are run")
+    p.add_argument("--methods", nargs="+", default=list(METHODS), choices=list(METHODS))
+    p.add_argument("--max-steps", type=int, default=600)
+    p.add_argument("--every", type=int, default=50)
+    p.add_argument("--patience", type=int, default=3)
+    p.add_argument("--table", action="store_true", help="only print the table of the runs in --out")
+    args = p.parse_args(argv)
+    if args.table:
+        print(format_table(read_runs(args.out)))
+        return 0
+    configure_cpu_threads()
+    category = category_index("Ankle boot")
+    data, extractor, base = dataset(), make_extractor(), load_checkpoint(BASE)
+    test = real_features(extractor, "test", progress=False)
+    old = test.features[test.labels != category]
+    done = {(r["method"], r["n"], r["seed"]) for r in read_runs(args.out)} if args.out.exists() else set()
+    for seed in args.seeds:
+        for n in args.n:
+            images, validation = new_line(data, category, n, seed)
+            for method in args.methods:
+                if (method, n, seed) in done:
+                    continue
+                torch.manual_seed(seed)
+                result, _, _ = measure_run(base, images, validation, method, category=category, old_features=old,
+                                           max_steps=args.max_steps, every=args.every, patience=args.patience,
+                                           seed=seed, extractor=extractor)
+                with args.out.open("a") as f:
+                    f.write(json.dumps({**result.row(), "curve": result.curve}) + "\n")
+                print(f"{method} N={n} seed={seed}: stop FID {result.stop_fid:.2f} at {result.stop_step} "
+                      f"({result.stop_seconds:.0f} s), best {result.best_fid:.2f} at {result.best_step}", flush=True)
+    print(format_table(read_runs(args.out)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

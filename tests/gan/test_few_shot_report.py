@@ -1,0 +1,27 @@
+"""course_lib.gan.few_shot_report: runs read back from JSON lines, mean ± std per N and method, the table."""
+
+import json
+
+import pytest
+
+from course_lib.gan.few_shot_report import COLUMNS, format_table, read_runs, summarise
+
+
+def run(n, method, seed, fid):
+    row = {key: float(seed) for key, _, _ in COLUMNS}
+    return {**row, "n": n, "method": method, "seed": seed, "stop_fid": fid}
+
+
+def test_summary_is_mean_and_sample_std_per_n_and_method(tmp_path):
+    runs = [run(100, "full", 0, 2.0), run(100, "full", 1, 4.0), run(10, "full", 0, 8.0)]
+    path = tmp_path / "runs.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in runs) + "\n\n")
+    assert read_runs(path) == runs and read_runs(tmp_path / "missing.jsonl") == []
+    rows = summarise(runs)
+    assert [(r["n"], r["method"], r["seeds"]) for r in rows] == [(10, "full", 1), (100, "full", 2)]
+    mean, std = rows[1]["stop_fid"]
+    assert mean == 3.0 and std == pytest.approx(2 ** 0.5)
+    assert rows[0]["stop_fid"] == (8.0, None)
+    table = format_table(runs).splitlines()
+    assert table[0].startswith("| N | method | seeds | FID at the stop") and len(table) == 4
+    assert "| 100 | full | 2 | 3.00 ± 1.41 |" in table[3] and "| 10 | full | 1 | 8.00 |" in table[2]
