@@ -10,9 +10,9 @@ from .data import to_float
 class BatchSource:
     """An endless, seeded, resumable stream of shuffled batches.
 
-    images: (N, 28, 28) uint8, moved once to ``device`` and kept there (on a GPU: no host copies).
-    labels: (N,) int64 or None.
-    Each batch is ``(real, labels)``: real (B, 1, S, S) float32 in [-1, 1] with S = image_size,
+    images: (N, 28, 28) uint8 (the catalog), or a photo folder's (N, S, S) / (N, S, S, 3) uint8, moved once to
+    ``device`` and kept there (on a GPU: no host copies). labels: (N,) int64 or None.
+    Each batch is ``(real, labels)``: real (B, C, S, S) float32 in [-1, 1] with S = image_size,
     labels (B,) int64 (or None). The last incomplete batch of an epoch is dropped, so B is constant.
 
     Under torchrun, ``rank`` of ``world_size`` processes: every process shuffles the same order (same seed)
@@ -24,8 +24,9 @@ class BatchSource:
     def __init__(self, images: torch.Tensor, labels: torch.Tensor | None, batch_size: int,
                  image_size: int = 28, device: torch.device | str = "cpu", seed: int = 0, *,
                  rank: int = 0, world_size: int = 1):
-        if images.dtype != torch.uint8 or images.dim() != 3:
-            raise ValueError(f"images must be uint8 (N, H, W), got {images.dtype} {tuple(images.shape)}.")
+        if images.dtype != torch.uint8 or images.dim() not in (3, 4):
+            raise ValueError(f"images must be uint8 (N, H, W) or colour (N, H, W, 3), got {images.dtype} "
+                             f"{tuple(images.shape)}.")
         if not 1 <= batch_size <= images.shape[0]:
             raise ValueError(f"batch_size must be between 1 and the number of images ({images.shape[0]}), "
                              f"got {batch_size}.")

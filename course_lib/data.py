@@ -26,7 +26,8 @@ import torch
 from .categories import NUM_CLASSES
 from .serialization import cache_dir
 
-IMAGE_SIZES = (28, 32)
+IMAGE_SIZES = (28, 32)  # of the catalog's 28x28 images
+FOLDER_SIZES = (32, 64, 128)  # of a photo folder's images, loaded at that size
 DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
 FIX_HINT = (
     "Fixes: (a) install the Debian package: `sudo apt-get install dataset-fashion-mnist`; "
@@ -211,13 +212,22 @@ def load_fashion_mnist(root=None, download_if_missing: bool = False,
 
 
 def to_float(images: torch.Tensor, image_size: int = 28) -> torch.Tensor:
-    """uint8 (N, 28, 28) in [0, 255] -> float32 (N, 1, S, S) in [-1, 1]; S=32 pads 2 px of background."""
-    if image_size not in IMAGE_SIZES:
-        raise ValueError(f"image_size must be 28 or 32 (32 pads the 28x28 images), got {image_size}.")
-    x = images.unsqueeze(1).float().div_(127.5).sub_(1.0)  # (N, 1, 28, 28) in [-1, 1]
-    if image_size == 32:
+    """uint8 images in [0, 255] -> float32 (N, C, S, S) in [-1, 1].
+
+    images: the catalog's (N, 28, 28) grey, S = 28 or 32 (32 pads 2 px of background); or a photo folder's
+    (N, S, S) grey or (N, S, S, 3) colour (``photos.load_image_folder``), S = image_size = 32, 64 or 128.
+    """
+    x = images.permute(0, 3, 1, 2) if images.dim() == 4 else images.unsqueeze(1)  # (N, C, H, W)
+    side = x.shape[-1]
+    if side == 28 and image_size not in IMAGE_SIZES:
+        raise ValueError(f"image_size must be 28 or 32 for 28x28 images (32 pads them), got {image_size}.")
+    if side != 28 and (side != image_size or image_size not in FOLDER_SIZES):
+        raise ValueError(f"images of {side}x{side} px need image_size {side} (one of {FOLDER_SIZES}, the sizes "
+                         f"`--data DIR --image-size S` loads), got {image_size}.")
+    x = x.float().div_(127.5).sub_(1.0)
+    if side == 28 and image_size == 32:
         x = torch.nn.functional.pad(x, (2, 2, 2, 2), value=-1.0)  # 28x28 => 32x32, black border
-    return x
+    return x.contiguous()
 
 
 def training_data(fast: bool, fast_images: int = 512) -> tuple[torch.Tensor, torch.Tensor]:

@@ -124,3 +124,16 @@ def test_real_debian_data_matches_known_checksums(monkeypatch, tmp_path):
     ds = load_fashion_mnist()
     assert ds.checksums_ok and ds.train_images.shape == (60000, 28, 28) and ds.test_images.shape[0] == 10000
     assert torch.bincount(ds.train_labels).tolist() == [6000] * 10
+
+
+def test_to_float_of_folder_images_in_grey_and_colour():
+    colour = torch.zeros(2, 64, 64, 3, dtype=torch.uint8)
+    colour[..., 0] = 255  # red
+    x = to_float(colour, 64)
+    assert x.shape == (2, 3, 64, 64) and (x[:, 0] == 1).all() and (x[:, 1:] == -1).all() and x.is_contiguous()
+    grey = torch.full((1, 32, 32), 255, dtype=torch.uint8)
+    assert to_float(grey, 32).shape == (1, 1, 32, 32)
+    with pytest.raises(ValueError, match="images of 64x64 px need image_size 64"):
+        to_float(colour, 128)
+    with pytest.raises(ValueError, match="images of 48x48 px need image_size 48"):
+        to_float(torch.zeros(1, 48, 48, dtype=torch.uint8), 48)

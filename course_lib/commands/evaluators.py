@@ -20,6 +20,7 @@ from ..editing.evaluation import evaluate_unet, flat_metrics, format_unet_report
 from ..gan.checkpoint import read_generator
 from ..gan.sampling import sample
 from ..runtime import select_device
+from . import UserError
 
 METRIC_ROWS = (  # (key in payload["metrics"], label, how to read it)
     ("fid", "FID", "lower is better; 0 = same feature mean and covariance as the real test set"),
@@ -106,6 +107,7 @@ def gan_evaluator(path: Path, args) -> tuple[dict, str]:
     from ..metrics import evaluate_generator
 
     generator, obj = read_generator(path, device=select_device(args.device))
+    check_judgeable(path, generator.cfg)
     conditional = bool(getattr(generator, "num_classes", None))
     result = evaluate_generator(functools.partial(sample, generator), n=args.n, conditional=conditional, seed=args.seed,
                       gan_train=not args.no_gan_train, inception_weights_path=args.inception_weights,
@@ -113,6 +115,17 @@ def gan_evaluator(path: Path, args) -> tuple[dict, str]:
     payload = gan_payload(result, obj, args)
     payload["calibration"] = calibration_payload(args) if args.calibration else None
     return payload, gan_report(payload, obj["kind"])
+
+
+def check_judgeable(path: Path, cfg) -> None:
+    """UserError for a generator of photos (``train --data``) that the course classifier cannot judge."""
+    size, channels = getattr(cfg, "image_size", 28), getattr(cfg, "channels", 1)
+    if size in (28, 32) and channels == 1:
+        return
+    raise UserError(f"{path} draws {size}-px {'colour' if channels == 3 else 'grey'} images: the course metrics judge "
+                    "28x28 grey catalog thumbnails with the course classifier and would be meaningless here. Scoring "
+                    "photos needs torch-fidelity's Inception-v3 features against your own folder, which `evaluate` "
+                    "does not do yet; look at `python -m course_lib sample` grids meanwhile. Nothing was computed.")
 
 
 def unet_evaluator(path: Path, args) -> tuple[dict, str]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from ..runtime import process_group, world_size
 from . import UserError
 from .args import count, positive, seed
+from .folder import add_arguments as add_folder_arguments
 from .kinds import KINDS, get_kind
 
 
@@ -33,6 +34,7 @@ def register(subparsers) -> None:
     p.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
     p.add_argument("--exclude-category", default=None, metavar="NAME",
                    help="GANs: train without this category (name or index), e.g. a base for `finetune`")
+    add_folder_arguments(p)
     p.add_argument("--fast", action="store_true", help="a few dozen steps on a data subset (also COURSE_FAST=1)")
     p.add_argument("--task", default=None, help="unet only: denoise, inpaint, deblur, enhance, a comma-separated "
                                                 "list, or all (one model per task)")
@@ -53,6 +55,9 @@ def run(args) -> int:
     if kind.family == "gan" and given:
         raise UserError(f"{', '.join(given)} {'is' if len(given) == 1 else 'are'} for `train unet` only; {args.kind} "
                         "is a GAN (it takes --epochs, --batch-size, --lr, --seed).")
+    folder_flags = ("data", "image_size", "channels")
+    if kind.family != "gan" and any(getattr(args, name, None) is not None for name in folder_flags):
+        raise UserError("--data, --image-size and --channels are for the GAN kinds; the U-Net trains on the catalog.")
     if kind.family != "gan" and getattr(args, "exclude_category", None) is not None:
         raise UserError("--exclude-category is for the GAN kinds (a base for `finetune`); the U-Net trains on all "
                         "categories.")

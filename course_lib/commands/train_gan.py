@@ -21,6 +21,7 @@ from ..models import model_config
 from ..plots import plot_history, save_grid
 from ..runtime import configure_cpu_threads, fast_mode, is_main_process, rank_device, say, select_device, world_size
 from . import UserError
+from .folder import folder_args_without_data, folder_data
 
 
 def configs(recipe, args, ckpt):
@@ -51,7 +52,15 @@ def train_gan(args) -> int:
     model_cfg, train_cfg, epochs = configs(recipe, args, ckpt)
     configure_cpu_threads()
     device = rank_device(select_device(args.device))
-    images, labels = training_data(fast, recipe.fast_images)
+    if getattr(args, "data", None) is not None or (ckpt or {}).get("extra", {}).get("data") is not None:
+        if args.data is None:
+            raise UserError(f"{path} was trained on --data {ckpt['extra']['data']['folder']}: resume with that --data.")
+        images, labels, model_cfg, folder = folder_data(args, recipe.kind, model_cfg, ckpt)
+        extra_data = {"data": folder}
+    else:
+        folder_args_without_data(args)
+        images, labels = training_data(fast, recipe.fast_images)
+        extra_data = {}
     excluded = ckpt.get("extra", {}).get("exclude_category") if ckpt is not None else None
     if getattr(args, "exclude_category", None) is not None:
         wanted = category_index(args.exclude_category)
@@ -65,7 +74,7 @@ def train_gan(args) -> int:
     if ckpt is not None:
         restore_trainer(trainer, ckpt)
     total = recipe.fast_steps if fast and args.epochs is None else recipes.steps_for_epochs(trainer, epochs)
-    extra = {"epochs": epochs, "exclude_category": excluded}
+    extra = {"epochs": epochs, "exclude_category": excluded, **extra_data}
 
     def save(trainer, grid_name="samples.png", curves=True):
         save_checkpoint(path, trainer, recipe.kind, model_cfg, extra=extra)

@@ -1,0 +1,66 @@
+"""``--data DIR --image-size S --channels C``: train a GAN on a folder of one's own photos instead of the catalog.
+
+The folder is read by ``photos.load_image_folder`` (flat: unconditional; one subfolder per category: the
+sorted names become a conditional model's labels), decoded once and cached. The model config gets the
+folder's size and channels (and, conditional, its number of categories); the checkpoint keeps the folder and
+settings, so ``--resume`` refuses other ones.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import torch
+
+from ..models import get_model_kind
+from ..photos.folders import load_image_folder
+from ..runtime import say
+from . import UserError
+
+SIZES, CHANNELS = (32, 64, 128), (1, 3)
+
+
+def add_arguments(p) -> None:
+    """The three options, for ``train``."""
+    p.add_argument("--data", default=None, metavar="DIR",
+                   help="GANs: train on a folder of photos (flat, or a subfolder per category), not the catalog")
+    p.add_argument("--image-size", type=int, default=None, choices=SIZES,
+                   help="with --data: 32, 64 or 128 (default 64)")
+    p.add_argument("--channels", type=int, default=None, choices=CHANNELS,
+                   help="with --data: 1 grey or 3 colour (default 3)")
+
+
+def folder_args_without_data(args) -> None:
+    """Refuse --image-size / --channels without --data: the catalog is 28x28 grey."""
+    if getattr(args, "image_size", None) is not None or getattr(args, "channels", None) is not None:
+        raise UserError("--image-size and --channels go with --data DIR (the catalog is 28x28 grey).")
+
+
+def folder_data(args, kind: str, model_cfg, ckpt: dict | None) -> tuple[torch.Tensor, torch.Tensor | None, object,
+                                                                         dict]:
+    """(images (N, S, S[, 3]) uint8, labels (N,) or None, the model config for them, what the checkpoint keeps)."""
+    if getattr(args, "exclude_category", None) is not None:
+        raise UserError("--exclude-category picks a catalog category; with --data, leave that folder out instead.")
+    saved = (ckpt or {}).get("extra", {}).get("data")
+    size = args.image_size or (saved or {}).get("image_size", 64)
+    channels = args.channels or (saved or {}).get("channels", 3)
+    if saved is not None and (saved["image_size"], saved["channels"]) != (size, channels):
+        raise UserError(f"the checkpoint was trained at {saved['image_size']} px with {saved['channels']} channel(s); "
+                        "resume with the same --image-size and --channels, or start a new run in another --out.")
+    try:
+        data = load_image_folder(args.data, size=size, channels=channels)
+    except (FileNotFoundError, ValueError) as err:
+        raise UserError(str(err)) from None
+    if data.skipped:
+        say(f"skipped {len(data.skipped)} file(s): " + "; ".join(f"{f} ({r})" for f, r in data.skipped[:10]))
+    conditional = get_model_kind(kind).conditional
+    if conditional and not data.classes:
+        raise UserError(f"{kind} is conditional: put the photos in one subfolder per category ({args.data}/dress/, "
+                        f"{args.data}/boot/, ...), or train an unconditional kind (dcgan, wgan-gp).")
+    changes = {"image_size": size, "channels": channels}
+    if conditional:
+        changes["attributes"] = (("category", len(data.classes)),)
+    kept = {"folder": str(args.data), "image_size": size, "channels": channels, "classes": data.classes}
+    say(f"--data {args.data}: {len(data.images)} photos at {size} px, {channels} channel(s)"
+        + (f", {len(data.classes)} categories" if data.classes else "") + (" (from the cache)" if data.cached else ""))
+    return data.images, data.labels if conditional else None, dataclasses.replace(model_cfg, **changes), kept
