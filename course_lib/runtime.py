@@ -53,10 +53,40 @@ def configure_cpu_threads() -> int:
     return torch.get_num_threads()
 
 
-def autocast(device: torch.device):
-    """bf16 autocast on CUDA (no loss scaler needed), a no-op elsewhere (CPU autocast is slower here)."""
+PRECISIONS = ("auto", "fp32", "bf16")
+
+
+def native_bf16(device: torch.device) -> bool:
+    """True where bf16 runs natively: CUDA GPUs that support it, and x86 CPUs with AVX512-BF16 or AMX (where
+    oneDNN's bf16 kernels are not emulated). Elsewhere bf16 autocast is slower than fp32 or unsupported."""
+    device = torch.device(device)
     if device.type == "cuda":
-        return torch.autocast(device_type="cuda", dtype=torch.bfloat16)
+        return torch.cuda.is_bf16_supported()
+    if device.type == "cpu":
+        return bool(torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported())
+    return False
+
+
+def resolve_precision(precision: str, device: torch.device) -> str:
+    """'fp32' or 'bf16' for ``precision`` ('auto': bf16 where ``native_bf16``, else fp32) on ``device``."""
+    device = torch.device(device)
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, got {precision!r}.")
+    if precision == "auto":
+        return "bf16" if native_bf16(device) else "fp32"
+    if precision == "bf16" and device.type not in ("cpu", "cuda"):
+        raise ValueError(f"bf16 autocast is not supported on {device.type}; use --precision fp32 (or auto).")
+    return precision
+
+
+def autocast(device: torch.device, precision: str | None = None):
+    """bf16 autocast when ``precision`` resolves to bf16, else a no-op. None: bf16 on CUDA only (what sampling
+    and the editing models use; training takes the precision its command resolved)."""
+    device = torch.device(device)
+    if precision is None:
+        precision = "bf16" if device.type == "cuda" else "fp32"
+    if resolve_precision(precision, device) == "bf16":
+        return torch.autocast(device_type=device.type, dtype=torch.bfloat16)
     return contextlib.nullcontext()
 
 

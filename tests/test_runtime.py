@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from course_lib.runtime import autocast, fast_mode, pick, select_device
+from course_lib.runtime import autocast, fast_mode, native_bf16, pick, resolve_precision, select_device
 
 
 def test_auto_and_cpu():
@@ -37,6 +37,22 @@ def test_autocast_bf16_on_cuda():
         y = torch.ones(2, 2, device="cuda") @ torch.ones(2, 2, device="cuda")
     assert y.dtype == torch.bfloat16
 
+
+
+def test_precision_auto_follows_the_cpu_and_bf16_autocasts_on_cpu():
+    cpu = torch.device("cpu")
+    native = torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported()
+    assert native_bf16(cpu) == native and resolve_precision("auto", cpu) == ("bf16" if native else "fp32")
+    assert resolve_precision("fp32", cpu) == "fp32" and resolve_precision("bf16", cpu) == "bf16"
+    with autocast(cpu, "bf16"):
+        y = torch.ones(2, 2) @ torch.ones(2, 2)
+    assert y.dtype == torch.bfloat16
+    with autocast(cpu, "fp32"):
+        assert (torch.ones(2, 2) @ torch.ones(2, 2)).dtype == torch.float32
+    with pytest.raises(ValueError, match="precision must be one of auto, fp32, bf16"):
+        resolve_precision("fp16", cpu)
+    with pytest.raises(ValueError, match="not supported on mps"):
+        resolve_precision("bf16", torch.device("mps"))
 
 
 def test_pytest_runs_in_fast_mode():

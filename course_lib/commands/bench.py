@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 
-from ..runtime import configure_cpu_threads
+from ..runtime import PRECISIONS, configure_cpu_threads
 from .args import positive
 
 
@@ -22,6 +22,9 @@ def register(subparsers) -> None:
                    help="max seconds of training while waiting for recognisable samples (default 300)")
     p.add_argument("--classifier", default=None,
                    help="classifier weights for the recognisability proxy (default: the shipped ones)")
+    p.add_argument("--precision", default="auto", choices=PRECISIONS,
+                   help="of the course_lib Trainer: auto (bf16 where the CPU has native bf16), fp32 or bf16; the "
+                   "other one is measured alongside")
     p.set_defaults(run=run)
 
 
@@ -30,7 +33,7 @@ def run(args) -> int:
 
     from ..gan.bench import QUICK, BenchConfig, run_bench
 
-    cfg = QUICK if args.quick else BenchConfig()
+    cfg = dataclasses.replace(QUICK if args.quick else BenchConfig(), precision=args.precision)
     if args.budget is not None:  # positive and finite: checked by its argument type
         cfg = dataclasses.replace(cfg, budget_seconds=args.budget)
     configure_cpu_threads()
@@ -52,13 +55,14 @@ def report(r: dict) -> str:
         "",
         f"training throughput, {r['config']['kind']} default recipe, batch {t['batch_size']}, median of "
         f"{t['rounds']} alternating rounds of {t['timed_steps']} steps:",
-        f"  course_lib Trainer        {t['course_lib_images_per_s']:8.1f} images/s",
+        f"  course_lib Trainer        {t['course_lib_images_per_s']:8.1f} images/s in {t['precision']} "
+        f"({t['other_precision']}: {t['other_precision_images_per_s']:.1f} images/s)",
         f"  tutorial loop (baseline)  {t['tutorial_images_per_s']:8.1f} images/s   speedup x{t['speedup']:.2f}",
         f"  data path alone: BatchSource {t['data_only_course_lib_images_per_s']:.0f} images/s, "
         f"DataLoader + PIL transforms {t['data_only_tutorial_images_per_s']:.0f} images/s",
         f"  FLOPs per step: course_lib {t['course_lib_flops_per_step'] / 1e9:.3f} G, "
         f"tutorial {t['tutorial_flops_per_step'] / 1e9:.3f} G",
-        f"achieved {f['course_lib_step_gflops']:.2f} GFLOP/s in the training step; fp32 matmul peak "
+        f"achieved {f['course_lib_step_gflops']:.2f} GFLOP/s in the training step; {f['peak_dtype']} matmul peak "
         f"{f['matmul_peak_gflops']:.1f} GFLOP/s ({f['fraction_of_peak']:.1%} of peak)",
         "",
         f"recognisable = the classifier is >= {rec['rule']['confident']:.0%} sure of at least "

@@ -35,7 +35,11 @@ def register(subparsers) -> None:
                    help="also score the calibration points (real floor, noise, blur, one class) at the same n "
                    "and seed, to read the numbers against (four more evaluations)")
     p.add_argument("--inception-weights", default=None, metavar="FILE",
-                   help="a local Inception-v3 weights file: adds the Inception FID (slow on a CPU; no download)")
+                   help="a local Inception-v3 weights file: adds the Inception FID (slow on a CPU); for photo "
+                   "generators, 'download' lets torch-fidelity fetch it (internet)")
+    p.add_argument("--data", default=None, metavar="DIR",
+                   help="generators of photos (`train --data`): the folder of real photos (default: the one it was "
+                   "trained on)")
     p.set_defaults(run=run)
 
 

@@ -107,7 +107,12 @@ def gan_evaluator(path: Path, args) -> tuple[dict, str]:
     from ..metrics import evaluate_generator
 
     generator, obj = read_generator(path, device=select_device(args.device))
-    check_judgeable(path, generator.cfg)
+    if not judgeable(generator.cfg):
+        return photo_evaluation(path, generator, obj, args)
+    folder = getattr(args, "data", None)
+    if folder is not None:
+        raise UserError(f"--data is for generators of photos (`train --data`); {path} draws 28x28 catalog "
+                        "thumbnails, which are scored against the catalog's test split: drop --data.")
     conditional = bool(getattr(generator, "num_classes", None))
     result = evaluate_generator(functools.partial(sample, generator), n=args.n, conditional=conditional, seed=args.seed,
                       gan_train=not args.no_gan_train, inception_weights_path=args.inception_weights,
@@ -117,15 +122,36 @@ def gan_evaluator(path: Path, args) -> tuple[dict, str]:
     return payload, gan_report(payload, obj["kind"])
 
 
-def check_judgeable(path: Path, cfg) -> None:
-    """UserError for a generator of photos (``train --data``) that the course classifier cannot judge."""
-    size, channels = getattr(cfg, "image_size", 28), getattr(cfg, "channels", 1)
-    if size in (28, 32) and channels == 1:
-        return
-    raise UserError(f"{path} draws {size}-px {'colour' if channels == 3 else 'grey'} images: the course metrics judge "
-                    "28x28 grey catalog thumbnails with the course classifier and would be meaningless here. Scoring "
-                    "photos needs torch-fidelity's Inception-v3 features against your own folder, which `evaluate` "
-                    "does not do yet; look at `python -m course_lib sample` grids meanwhile. Nothing was computed.")
+def judgeable(cfg) -> bool:
+    """True for 28/32-px grey generators, which the course classifier can judge."""
+    return getattr(cfg, "image_size", 28) in (28, 32) and getattr(cfg, "channels", 1) == 1
+
+
+def photo_evaluation(path: Path, generator, obj: dict, args) -> tuple[dict, str]:
+    """Inception FID/KID of a generator of photos against its folder (``--data`` or the one it was trained on)."""
+    from ..metrics.photo_metrics import photo_metrics, resolve_weights
+    from ..photos.folders import load_image_folder
+
+    cfg = generator.cfg
+    trained_on = (obj.get("extra") or {}).get("data", {}).get("folder")
+    folder = getattr(args, "data", None) or trained_on
+    if folder is None:
+        raise UserError(f"{path} draws {cfg.image_size}-px photos; pass the folder of real photos to compare with: "
+                        "--data DIR.")
+    try:
+        weights = resolve_weights(args.inception_weights)
+        real = load_image_folder(folder, size=cfg.image_size, channels=cfg.channels, progress=False).images
+    except (FileNotFoundError, ValueError) as err:
+        raise UserError(str(err)) from None
+    fake = sample(generator, args.n, seed=args.seed).cpu()
+    metrics = photo_metrics(fake, real, weights)
+    payload = {"metrics": metrics, "num_samples": args.n, "num_real": len(real), "data": str(folder),
+               "features": "inception-v3-compat (torch-fidelity)"}
+    text = (f"{obj['kind']} at {cfg.image_size} px, {cfg.channels} channel(s): {args.n} samples against {len(real)} "
+            f"photos of {folder}, torch-fidelity's Inception-v3 features (the papers' scale, not the course "
+            f"classifier's)\n  Inception FID {metrics['fid_inception']:.2f}\n  Inception KID "
+            f"{metrics['kid_inception_mean']:.4f} ± {metrics['kid_inception_std']:.4f}")
+    return payload, text
 
 
 def unet_evaluator(path: Path, args) -> tuple[dict, str]:

@@ -23,7 +23,7 @@ from ..gan.finetune import EarlyStopping, validation_fid
 from ..gan.health import NonFiniteLossError
 from ..models import GAN_KINDS, get_model_kind
 from ..photos import load_photo_folder
-from ..runtime import configure_cpu_threads, fast_mode, say, select_device
+from ..runtime import PRECISIONS, configure_cpu_threads, fast_mode, say, select_device
 from ..serialization import read_torch_file
 from . import UserError
 from .args import count, seed
@@ -34,7 +34,8 @@ def register(subparsers) -> None:
     """Add the ``finetune`` subcommand."""
     p = subparsers.add_parser("finetune", help="fine-tune a pretrained GAN on a few photos of a new product line")
     p.add_argument("base", help="an unconditional GAN file: a training checkpoint or a slim generator file")
-    p.add_argument("--images", default=None, metavar="DIR", help="a folder of photos of the new line (any size)")
+    p.add_argument("--images", "--data", dest="images", default=None, metavar="DIR",
+                   help="a folder of photos of the new line (any size; --data is the same option)")
     p.add_argument("--category", default=None, help="or: a catalog category as the new line (name or index)")
     p.add_argument("--n", type=count(), default=None, help="with --category: how many of its train images to use")
     p.add_argument("--freeze-d", type=count(minimum=0), default=0, help="freeze D's first K blocks (FreezeD)")
@@ -49,6 +50,8 @@ def register(subparsers) -> None:
     p.add_argument("--seed", type=seed, default=0, help="seed of the subset, init of a fresh D, noise")
     p.add_argument("--resume", action="store_true", help="continue OUT/checkpoint.pt")
     p.add_argument("--device", default="auto", help="auto, cpu, cuda or mps")
+    p.add_argument("--precision", default="auto", choices=PRECISIONS,
+                   help="auto (bf16 autocast on CUDA and on CPUs with native bf16, else fp32), fp32 or bf16")
     p.add_argument("--fast", action="store_true", help="a few dozen steps (also COURSE_FAST=1)")
     p.set_defaults(run=run)
 
@@ -66,6 +69,11 @@ def base_file(path: Path) -> dict:
     if get_model_kind(kind).conditional:
         raise UserError(f"{path} is a conditional GAN ({kind}): adding the new line as an eleventh class is not "
                         "supported yet; fine-tune an unconditional one (dcgan, wgan-gp).")
+    config = obj.get("config", {}).get("model", {}) if isinstance(obj.get("config"), dict) else {}
+    if config.get("image_size", 28) not in (28, 32) or config.get("channels", 1) != 1:
+        raise UserError(f"{path} draws {config.get('image_size')}-px photos (`train --data`): fine-tuning is for the "
+                        "28x28 catalog models, judged by the course classifier; to adapt a photo model, continue "
+                        "its training on the new folder with `train --data DIR` instead.")
     return load_checkpoint(path) if "discriminator" in obj else read_generator(path)[1]
 
 
@@ -111,18 +119,22 @@ def run(args) -> int:
     if args.from_scratch and args.freeze_d:
         raise UserError("--from-scratch has no pretrained discriminator blocks to freeze: drop --freeze-d.")
     method = Method(freeze_d=args.freeze_d, augment=args.augment, from_scratch=args.from_scratch)
-    trainer, model_cfg, frozen = finetune_trainer(base, images, method, args.seed, device)
+    trainer, model_cfg, frozen = finetune_trainer(base, images, method, args.seed, device, precision=args.precision)
     every = args.eval_every or (10 if fast else 50)
     stopper = EarlyStopping(validation_fid(validation, n=200 if fast else 1000), every,
                             args.early_stopping or 10**9)
     if args.resume:
         ckpt = load_checkpoint(path)
+        saved = ckpt["extra"]["finetune"].get("precision")
+        if saved is not None and saved != trainer.precision:
+            raise UserError(f"{path} was fine-tuned in {saved} and this run resolves to {trainer.precision}: resume "
+                            f"with --precision {saved} to continue it exactly.")
         restore_trainer(trainer, ckpt)
         stopper.load_state_dict(ckpt["extra"]["early_stopping"])
     trainer.add_callback("on_step_end", stopper)
     total = args.max_steps or (30 if fast else 600)
     settings = {"base": str(args.base), "line": what, "freeze_d": args.freeze_d, "augment": args.augment,
-                "from_scratch": bool(args.from_scratch)}
+                "from_scratch": bool(args.from_scratch), "precision": trainer.precision}
 
     def save():
         save_checkpoint(path, trainer, base["kind"], model_cfg, extra={"finetune": settings,
@@ -130,7 +142,8 @@ def run(args) -> int:
         write_gan_artefacts(trainer, out, "samples.png", curves=False)
         plot_validation(stopper, out / "validation.png")
 
-    say(f"fine-tuning {base['kind']} on {what} for up to {total} steps (D: {frozen:,} parameters frozen, augment "
+    say(f"fine-tuning {base['kind']} on {what} in {trainer.precision} for up to {total} steps (D: {frozen:,} "
+        "parameters frozen, augment "
         f"{args.augment or 'off'}, validation FID every {every} steps on {len(validation)} held-out images) into {out}")
     try:
         trainer.run(max(0, total - trainer.step))

@@ -10,7 +10,7 @@ Under ``torchrun --nproc_per_node=N -m course_lib train KIND``, every process ru
 
 from __future__ import annotations
 
-from ..runtime import process_group, world_size
+from ..runtime import PRECISIONS, process_group, world_size
 from . import UserError
 from .args import count, positive, seed
 from .folder import add_arguments as add_folder_arguments
@@ -35,6 +35,8 @@ def register(subparsers) -> None:
     p.add_argument("--exclude-category", default=None, metavar="NAME",
                    help="GANs: train without this category (name or index), e.g. a base for `finetune`")
     add_folder_arguments(p)
+    p.add_argument("--precision", default=None, choices=PRECISIONS,
+                   help="GANs: auto (bf16 autocast on CUDA and on CPUs with native bf16, else fp32), fp32 or bf16")
     p.add_argument("--fast", action="store_true", help="a few dozen steps on a data subset (also COURSE_FAST=1)")
     p.add_argument("--task", default=None, help="unet only: denoise, inpaint, deblur, enhance, a comma-separated "
                                                 "list, or all (one model per task)")
@@ -46,6 +48,7 @@ def register(subparsers) -> None:
 
 
 UNET_ONLY = ("task", "steps", "strength", "adversarial")
+GAN_ONLY = ("data", "image_size", "channels", "precision")
 
 
 def run(args) -> int:
@@ -55,9 +58,10 @@ def run(args) -> int:
     if kind.family == "gan" and given:
         raise UserError(f"{', '.join(given)} {'is' if len(given) == 1 else 'are'} for `train unet` only; {args.kind} "
                         "is a GAN (it takes --epochs, --batch-size, --lr, --seed).")
-    folder_flags = ("data", "image_size", "channels")
-    if kind.family != "gan" and any(getattr(args, name, None) is not None for name in folder_flags):
-        raise UserError("--data, --image-size and --channels are for the GAN kinds; the U-Net trains on the catalog.")
+    gan_only = [f"--{name.replace('_', '-')}" for name in GAN_ONLY if getattr(args, name, None) is not None]
+    if kind.family != "gan" and gan_only:
+        raise UserError(f"{', '.join(gan_only)} {'is' if len(gan_only) == 1 else 'are'} for the GAN kinds; the U-Net "
+                        "trains on the catalog in its own precision (bf16 on CUDA, fp32 elsewhere).")
     if kind.family != "gan" and getattr(args, "exclude_category", None) is not None:
         raise UserError("--exclude-category is for the GAN kinds (a base for `finetune`); the U-Net trains on all "
                         "categories.")

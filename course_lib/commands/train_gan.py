@@ -70,11 +70,13 @@ def train_gan(args) -> int:
         excluded = wanted
     if excluded is not None:  # a base model that has never seen this category (lesson 08)
         images, labels = images[labels != excluded], labels[labels != excluded]
-    trainer = recipes.make_trainer(recipe.kind, model_cfg, train_cfg, images, labels, device, recipe.log_every)
+    trainer = recipes.make_trainer(recipe.kind, model_cfg, train_cfg, images, labels, device, recipe.log_every,
+                                   precision=getattr(args, "precision", None) or "auto")
     if ckpt is not None:
+        check_same_precision(ckpt, trainer.precision)
         restore_trainer(trainer, ckpt)
     total = recipe.fast_steps if fast and args.epochs is None else recipes.steps_for_epochs(trainer, epochs)
-    extra = {"epochs": epochs, "exclude_category": excluded, **extra_data}
+    extra = {"epochs": epochs, "exclude_category": excluded, "precision": trainer.precision, **extra_data}
 
     def save(trainer, grid_name="samples.png", curves=True):
         save_checkpoint(path, trainer, recipe.kind, model_cfg, extra=extra)
@@ -83,8 +85,8 @@ def train_gan(args) -> int:
     trainer.add_callback("on_epoch_end", lambda t: save(t, f"samples_epoch_{round(t.epoch):03d}.png", False))
     if is_main_process():
         trainer.add_callback("on_log", HealthMonitor(to_float(images[:64], getattr(model_cfg, "image_size", 28))))
-    say(f"training {recipe.kind} on {device} for {total} steps ({epochs:g} epochs; step {trainer.step} "
-        f"done, {len(images)} images, {batch_text(train_cfg.batch_size)}) into {out}")
+    say(f"training {recipe.kind} on {device} in {trainer.precision} for {total} steps ({epochs:g} epochs; step "
+        f"{trainer.step} done, {len(images)} images, {batch_text(train_cfg.batch_size)}) into {out}")
     try:
         trainer.run(max(0, total - trainer.step))
     except KeyboardInterrupt:
@@ -101,6 +103,14 @@ def train_gan(args) -> int:
     save(trainer)
     say(f"done at step {trainer.step}: {path}, {out / 'samples.png'}, {out / 'history.json'}, {out / 'losses.png'}")
     return 0
+
+
+def check_same_precision(ckpt: dict, precision: str) -> None:
+    """Resuming in another precision would not continue the run exactly: refuse it, saying how to match."""
+    saved = ckpt.get("extra", {}).get("precision")
+    if saved is not None and saved != precision:
+        raise UserError(f"the checkpoint was trained in {saved} and this run resolves to {precision}: resume with "
+                        f"--precision {saved} to continue it exactly.")
 
 
 def batch_text(batch_size: int) -> str:

@@ -20,6 +20,7 @@ import torch
 from torch.utils.flop_counter import FlopCounterMode
 
 from ..models import build_models
+from ..runtime import resolve_precision
 from .recipes import get_recipe, make_trainer, steps_for_epochs
 from .sampling import sample
 from .tutorial import TutorialLoop, endless, tutorial_loader
@@ -47,6 +48,7 @@ class BenchConfig:
     budget_seconds: float = 300.0
     train_images: int | None = None  # None: the whole training split
     quick: bool = False
+    precision: str = "auto"  # of the course_lib Trainer: auto, fp32 or bf16 (runtime.resolve_precision)
 
 
 QUICK = BenchConfig(warmup_steps=1, timed_steps=3, rounds=1, data_batches=5, matmul_size=128, matmul_repeats=2,
@@ -71,9 +73,9 @@ def load_average() -> list[float]:
     return [round(x, 2) for x in (os.getloadavg() if hasattr(os, "getloadavg") else (float("nan"),) * 3)]
 
 
-def matmul_peak_gflops(size: int, repeats: int) -> float:
-    """Best fp32 GFLOP/s of ``size`` x ``size`` matmuls (2 size^3 FLOPs each) over ``repeats`` timings."""
-    a, b = torch.randn(size, size), torch.randn(size, size)
+def matmul_peak_gflops(size: int, repeats: int, dtype: torch.dtype = torch.float32) -> float:
+    """Best GFLOP/s of ``size`` x ``size`` matmuls in ``dtype`` (2 size^3 FLOPs each) over ``repeats`` timings."""
+    a, b = torch.randn(size, size, dtype=dtype), torch.randn(size, size, dtype=dtype)
     a @ b  # warm-up
     best = float("inf")
     for _ in range(repeats):
@@ -101,22 +103,30 @@ def throughput(cfg: BenchConfig, images: torch.Tensor, labels: torch.Tensor) -> 
     alternating rounds so a change in machine load hits both; the median round of each is reported."""
     recipe = get_recipe(cfg.kind)
     batch = recipe.train.batch_size
-    trainer = make_trainer(cfg.kind, recipe.model, recipe.train, images, labels, "cpu", log_every=25)
+    precision = resolve_precision(cfg.precision, torch.device("cpu"))
+    trainer = make_trainer(cfg.kind, recipe.model, recipe.train, images, labels, "cpu", log_every=25,
+                           precision=precision)
+    other = "fp32" if precision == "bf16" else "bf16"
+    compare = make_trainer(cfg.kind, recipe.model, recipe.train, images, labels, "cpu", log_every=25,
+                           precision=other)
     torch.manual_seed(recipe.train.seed)
     generator, discriminator = build_models(cfg.kind, recipe.model)
     tutorial = TutorialLoop(generator, discriminator, endless(tutorial_loader(images, labels, batch)),
                             recipe.train.lr_g, recipe.train.lr_d, recipe.train.betas)
     trainer.run(cfg.warmup_steps)
     tutorial.run(cfg.warmup_steps)
-    ours, theirs = [], []
+    compare.run(cfg.warmup_steps)
+    ours, theirs, others = [], [], []
     for _ in range(cfg.rounds):
         ours.append(cfg.timed_steps * batch / timed(trainer.run, cfg.timed_steps))
         theirs.append(cfg.timed_steps * batch / timed(tutorial.run, cfg.timed_steps))
+        others.append(cfg.timed_steps * batch / timed(compare.run, cfg.timed_steps))
     course, baseline = statistics.median(ours), statistics.median(theirs)
     source, loader = trainer.batches, endless(tutorial_loader(images, labels, batch))
     data_ours = cfg.data_batches * batch / timed(lambda: [source.next_batch() for _ in range(cfg.data_batches)])
     data_theirs = cfg.data_batches * batch / timed(lambda: [next(loader) for _ in range(cfg.data_batches)])
-    return {"batch_size": batch, "timed_steps": cfg.timed_steps, "rounds": cfg.rounds,
+    return {"batch_size": batch, "timed_steps": cfg.timed_steps, "rounds": cfg.rounds, "precision": precision,
+            "other_precision": other, "other_precision_images_per_s": statistics.median(others),
             "course_lib_images_per_s": course, "tutorial_images_per_s": baseline, "speedup": course / baseline,
             "course_lib_rounds": ours, "tutorial_rounds": theirs,
             "data_only_course_lib_images_per_s": data_ours, "data_only_tutorial_images_per_s": data_theirs,
@@ -155,7 +165,8 @@ def time_to_recognisable(cfg: BenchConfig, images, labels, classifier, min_rate:
     """Train the default recipe; every ``eval_every`` steps score EMA samples (fixed seed). The clock runs
     only while training. Stops when recognisable, at the recipe's epochs, or past ``budget_seconds``."""
     recipe = get_recipe(cfg.kind)
-    trainer = make_trainer(cfg.kind, recipe.model, recipe.train, images, labels, "cpu", log_every=25)
+    trainer = make_trainer(cfg.kind, recipe.model, recipe.train, images, labels, "cpu", log_every=25,
+                           precision=cfg.precision)
     max_steps = steps_for_epochs(trainer, recipe.epochs)
     seconds, curve, reached = 0.0, [], None
     while trainer.step < max_steps and seconds < cfg.budget_seconds:
@@ -180,11 +191,12 @@ def run_bench(cfg: BenchConfig = BenchConfig(), classifier_path=None, progress=p
     result = {"config": asdict(cfg), "machine": machine_info()}
     progress("measuring training throughput (course_lib Trainer vs tutorial loop) ...")
     result["throughput"] = throughput(cfg, images, labels)
-    progress(f"measuring the fp32 matmul peak ({cfg.matmul_size}^2) ...")
-    peak = matmul_peak_gflops(cfg.matmul_size, cfg.matmul_repeats)
     t = result["throughput"]
+    progress(f"measuring the {t['precision']} matmul peak ({cfg.matmul_size}^2) ...")
+    dtype = torch.bfloat16 if t["precision"] == "bf16" else torch.float32
+    peak = matmul_peak_gflops(cfg.matmul_size, cfg.matmul_repeats, dtype)
     achieved = t["course_lib_flops_per_step"] * t["course_lib_images_per_s"] / t["batch_size"] / 1e9
-    result["flops"] = {"matmul_peak_gflops": peak, "course_lib_step_gflops": achieved,
+    result["flops"] = {"matmul_peak_gflops": peak, "peak_dtype": t["precision"], "course_lib_step_gflops": achieved,
                        "fraction_of_peak": achieved / peak}
     rules = {"confident": CONFIDENT, "relative_rate": RELATIVE_RATE, "min_class_share": MIN_CLASS_SHARE,
              "min_classes": MIN_CLASSES}

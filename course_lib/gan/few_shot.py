@@ -72,9 +72,11 @@ def new_line(data: FashionMNIST, category: int, n: int, seed: int, validation: i
     return chosen, to_float(data.test_images[data.test_labels == category][:validation])
 
 
-def finetune_trainer(base: dict, images: torch.Tensor, method: Method, seed: int, device, log_every: int = 10):
+def finetune_trainer(base: dict, images: torch.Tensor, method: Method, seed: int, device, log_every: int = 10,
+                     precision: str | None = None):
     """(Trainer, model config, parameters frozen) for fine-tuning ``base`` (a loaded GAN file) on ``images``
-    (N, 28, 28) uint8 with ``method``: the base recipe's losses and learning rates, a batch of at most N."""
+    (N, 28, 28) uint8 with ``method``: the base recipe's losses and learning rates, a batch of at most N.
+    precision: see ``Trainer`` (None: bf16 on CUDA, fp32 elsewhere)."""
     recipe = recipes.get_recipe(base["kind"])
     train_cfg = dataclasses.replace(recipe.train, batch_size=min(recipe.train.batch_size, len(images)),
                                     augment=method.augment, seed=seed)
@@ -88,7 +90,7 @@ def finetune_trainer(base: dict, images: torch.Tensor, method: Method, seed: int
         generator, discriminator = build_models(base["kind"], model_cfg)  # fresh, seeded above
     frozen = freeze_first_blocks(discriminator, method.freeze_d)
     trainer = recipes.trainer_for(generator.to(device), discriminator.to(device), train_cfg, images, None, device,
-                                  conditional=False, log_every=log_every)
+                                  conditional=False, log_every=log_every, precision=precision)
     return trainer, model_cfg, frozen
 
 

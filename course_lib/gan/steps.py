@@ -1,6 +1,6 @@
 """One discriminator step and one generator step, as functions of explicit objects (no globals).
 
-Both run the forward pass under ``course_lib.runtime.autocast`` (bf16 on CUDA), cast logits to float32
+Both run the forward pass under ``course_lib.runtime.autocast`` (the precision given), cast logits to float32
 for the loss, and return detached 0-dim statistics so the caller decides when to sync with the device.
 Under torchrun, the stepped network's gradients are averaged over the processes after the backward
 (``gan.distributed.average_gradients``; a no-op for one process).
@@ -41,16 +41,17 @@ def call(model, x, labels):
 
 
 def d_step(generator, discriminator, opt_d, real, z, loss: GANLoss, labels=None, fake_labels=None,
-           augment=None, regularizer=None) -> dict[str, torch.Tensor]:
+           augment=None, regularizer=None, precision: str | None = None) -> dict[str, torch.Tensor]:
     """One discriminator update; returns detached 0-dim stats.
 
     real: (B, C, S, S) in [-1, 1]; z: (B, latent_dim); labels/fake_labels: (B,) int64 when conditional.
     The fakes are made without gradients (detached), so this step never touches the generator.
     augment (x -> x) is applied to real and fake; regularizer(discriminator, real, fake, labels) sees the
-    images as the discriminator saw them and is added to the loss.
+    images as the discriminator saw them and is added to the loss. precision: 'fp32', 'bf16' or None (bf16 on
+    CUDA only), see ``runtime.autocast``; the losses are computed from float32 logits either way.
     """
     augment = augment or (lambda x: x)
-    with autocast(real.device):
+    with autocast(real.device, precision):
         with torch.no_grad():
             fake = call(generator, z, fake_labels)
         real, fake = augment(real), augment(fake)
@@ -70,14 +71,15 @@ def d_step(generator, discriminator, opt_d, real, z, loss: GANLoss, labels=None,
     return stats
 
 
-def g_step(generator, discriminator, opt_g, z, loss: GANLoss, labels=None, augment=None) -> dict[str, torch.Tensor]:
+def g_step(generator, discriminator, opt_g, z, loss: GANLoss, labels=None, augment=None,
+           precision: str | None = None) -> dict[str, torch.Tensor]:
     """One generator update through a frozen discriminator; returns detached 0-dim stats.
 
     z: (B, latent_dim); labels: (B,) int64 for conditional models (the classes asked of the generator).
     """
     augment = augment or (lambda x: x)
     with frozen(discriminator):
-        with autocast(z.device):
+        with autocast(z.device, precision):
             fake_logits = call(discriminator, augment(call(generator, z, labels)), labels).float()
             g_loss = loss.g_loss(fake_logits)
         opt_g.zero_grad(set_to_none=True)

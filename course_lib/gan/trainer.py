@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import torch
 from tqdm.auto import tqdm
 
-from ..runtime import is_distributed, is_main_process, rank, world_size
+from ..runtime import is_distributed, is_main_process, rank, resolve_precision, world_size
 from ..serialization import CheckpointError, load_rng_owner_state, rng_owner_state, rng_states, set_rng_states
 from .callbacks import EVENTS, Callbacks
 from .distributed import all_gather_objects, any_process, broadcast_module, share_batchnorm
@@ -71,8 +71,9 @@ class Trainer(Callbacks):
 
     The models must already be on the device the batches live on. conditional: call
     ``generator(z, labels)`` and ``discriminator(x, labels)``, with fake labels drawn uniformly from
-    ``generator.num_classes``. augment/regularizer default to the ones ``cfg`` names. z and fake labels
-    come from the trainer's own seeded generator (``cfg.seed``), so runs repeat and resume exactly.
+    ``generator.num_classes``. augment/regularizer default to the ones ``cfg`` names. precision: 'auto', 'fp32'
+    or 'bf16' (``runtime.resolve_precision``; None: bf16 on CUDA, fp32 elsewhere), resolved into ``precision``.
+    z and fake labels come from the trainer's own seeded generator (``cfg.seed``), so runs repeat and resume exactly.
 
     Under torchrun (see ``gan.distributed``), build it on every process with a BatchSource of that process's
     rank: rank 0's weights are broadcast, BatchNorm statistics are shared, and noise, augmentation and the
@@ -80,7 +81,7 @@ class Trainer(Callbacks):
     """
 
     def __init__(self, generator, discriminator, batches, cfg: TrainConfig = TrainConfig(), *, augment=None,
-                 regularizer=None, conditional: bool = False, log_every: int = 25):
+                 regularizer=None, conditional: bool = False, log_every: int = 25, precision: str | None = None):
         self.device = next(generator.parameters()).device
         if batches.device != self.device:
             raise ValueError(f"the batches live on {batches.device} but the generator on {self.device}; "
@@ -99,6 +100,9 @@ class Trainer(Callbacks):
             torch.manual_seed(cfg.seed + rank())  # the penalty's mixing weights differ per process
         self.generator, self.discriminator, self.batches, self.cfg = generator, discriminator, batches, cfg
         self.conditional, self.log_every, self.loss = conditional, log_every, get_loss(cfg.loss)
+        default = "bf16" if self.device.type == "cuda" else "fp32"  # what training used before --precision
+        self.precision = resolve_precision(precision or default, self.device)  # 'fp32' or 'bf16'
+
         self.augment = augment if augment is not None else make_augment(cfg.augment, cfg.seed + rank())
         self.regularizer = regularizer or get_regularizer(cfg.regularizer, cfg.regularizer_weight)
         self.opt_g = torch.optim.Adam(generator.parameters(), lr=cfg.lr_g, betas=cfg.betas)
@@ -129,9 +133,11 @@ class Trainer(Callbacks):
             real, labels = self.batches.next_batch()
             z, fake_labels = self.draw(real.size(0))
             d_stats.append(d_step(self.generator, self.discriminator, self.opt_d, real, z, self.loss,
-                                  labels if self.conditional else None, fake_labels, self.augment, self.regularizer))
+                                  labels if self.conditional else None, fake_labels, self.augment, self.regularizer,
+                                  self.precision))
         z, fake_labels = self.draw(real.size(0))
-        g_stats = g_step(self.generator, self.discriminator, self.opt_g, z, self.loss, fake_labels, self.augment)
+        g_stats = g_step(self.generator, self.discriminator, self.opt_g, z, self.loss, fake_labels, self.augment,
+                         self.precision)
         self.ema.update(self.generator)
         self.step += 1
         stats = {key: torch.stack([s[key] for s in d_stats]).mean() for key in d_stats[0]}  # mean of D steps

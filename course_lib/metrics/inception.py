@@ -25,13 +25,20 @@ def to_uint8_rgb(images: torch.Tensor) -> torch.Tensor:
 
 
 def check_weights_path(path) -> Path:
-    """The weights file as a Path; FileNotFoundError with the fix when it is absent."""
+    """The weights file as a Path, checked to hold only tensors; FileNotFoundError with the fix when it is
+    absent, ValueError when it holds anything that unpickling would execute."""
     path = Path(path).expanduser()
     if not path.is_file():
         raise FileNotFoundError(
             f"Inception weights file {path} not found. Nothing is downloaded at run time: fetch "
             f"{URL_INCEPTION_V3} on a machine with internet, copy it here and pass its path as "
             "feature_extractor_weights_path, or leave that argument out to skip the Inception FID.")
+    try:  # torch-fidelity itself unpickles the file with weights_only=False: refuse anything but tensors first
+        torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as err:
+        raise ValueError(f"{path} is not a plain weights file: torch.load(weights_only=True) refused it ({err}). "
+                         "torch-fidelity would unpickle it with code execution, so it is not used; use the file "
+                         f"from {URL_INCEPTION_V3}.") from None
     return path
 
 

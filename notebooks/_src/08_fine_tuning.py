@@ -31,7 +31,7 @@
 # 3. Choose the validation metric and its sample size, and explain why not the training loss.
 # 4. Read the measured table: FID, GAN-test, memorisation, forgetting, time, per N and method.
 # 5. Fine-tune on your own folder of photos, and check what the model was shown.
-# 6. Write FreezeD's freezing and the early-stopping rule yourself (with self-checks).
+# 6. Predict D's overfitting, then write FreezeD's freezing and the early-stopping rule yourself (self-checks).
 #
 # In JupyterLab the lesson runs at full size (about six CPU minutes, most of it the sixteen fine-tuning runs
 # of section 5); in CI (`COURSE_FAST=1`) every run is shrunk with `pick(full, fast)`, so the curves there
@@ -51,7 +51,12 @@ from course_lib.categories import CLASS_NAMES, CLASS_NAMES_ZH, category_index
 from course_lib.cli import main as course_cli
 from course_lib.data import to_float
 from course_lib.exercises.checks import yours_or_reference
-from course_lib.exercises.lesson08 import check_early_stopping, check_freeze, early_stopping_update
+from course_lib.exercises.lesson08 import (
+    check_early_stopping,
+    check_freeze,
+    check_overfitting_prediction,
+    early_stopping_update,
+)
 from course_lib.gan.checkpoint import load_checkpoint
 from course_lib.gan.few_shot import (
     METHODS,
@@ -111,6 +116,22 @@ print(f"the course classifier files {(logits.argmax(1) == BOOT).float().mean():.
 # D what share of its N training photos it calls real (logit > 0), and the same for 300 held-out boot photos
 # it never saw. A D that learned "boot" calls both real; a D that memorised calls only its own photos real.
 # Then D's gradients tell G "be one of these ten photos", not "be a boot".
+#
+# **Exercise 1: predict, then run.** A discriminator is trained from scratch against its generator on 10 boot
+# photos for 150 steps. Afterwards, does it call a larger share of **its training photos** real, a larger
+# share of **held-out photos** of the same line, or **about the same**? Guess, then run (the check trains it).
+
+# %% tags=["exercise"]
+prediction = ...  # "training photos", "held-out photos" or "about the same"
+
+# %% tags=["solution"]
+prediction = "training photos"  # D remembers its 10 photos; new boots look less "real" to it
+
+# %%
+check_overfitting_prediction(prediction)
+
+# %% [markdown]
+# The same experiment for longer, probed every 25 steps, from scratch and fine-tuned from the base:
 
 # %%
 tiny, _ = new_line(data, BOOT, 10, seed=0)
@@ -164,7 +185,7 @@ for method, curve in probes.items():
 #   ADA (Karras et al. 2020) adapts the augmentation probability to D's overfitting; the course does not
 #   implement it.
 #
-# The freezing itself is a few lines. **Exercise 1: freeze the first K blocks.** Given a discriminator and
+# The freezing itself is a few lines. **Exercise 2: freeze the first K blocks.** Given a discriminator and
 # `k`, stop the training of every parameter in its first `k` blocks (`discriminator_blocks(d)` lists the
 # blocks, each a list of layers) and return the number of parameters frozen.
 
@@ -242,7 +263,7 @@ plt.show()
 # when the count reaches the patience P. At the end, load the best weights back. The copy matters: training
 # keeps changing the same tensors, so keeping a reference would keep the latest weights, not the best.
 #
-# **Exercise 2: the early-stopping rule.** Write one evaluation of the rule. `state` holds `best` (the best
+# **Exercise 3: the early-stopping rule.** Write one evaluation of the rule. `state` holds `best` (the best
 # value so far, `math.inf` at first), `waited` (evaluations since the best) and `best_weights` (a copy of the
 # weights at the best, `None` at first); update it in place and return `True` when training should stop.
 
@@ -318,15 +339,16 @@ display(explorer)
 explorer.update()
 
 # %% [markdown]
-# ### The measured table (3 seeds)
+# ### The measured table (3 seeds at N = 10 and 100)
 #
-# The runs above are one seed each. The course's table repeats every N and method for three seeds (the
-# subset of N photos, the initialisation and the noise all change with the seed), with all six methods and a
-# budget of 600 steps. It took about 30 CPU minutes and was made with `python data_scripts/finetune_table.py`;
-# the runs are in `docs/finetune_runs.jsonl`, read here. Columns: validation FID at the early stop, the best
-# FID seen anywhere in the budget, GAN-test (share of samples the classifier files as ankle boots),
-# memorised (share of samples closer to a training photo than 95 % of real boots are), FID against the nine
-# old categories (forgetting), the kept step, where it stopped, and seconds to the stop and to the budget.
+# The runs above are one seed each. The course's table repeats N = 10 and N = 100 for three seeds (the subset
+# of N photos, the initialisation and the noise all change with the seed) and N = 50 and 500 for one, with all
+# six methods and a budget of 600 steps (the `seeds` column says how many). It was made with
+# `python data_scripts/finetune_table.py` (the command and the machine are in `docs/models.md`); the runs
+# are in `docs/finetune_runs.jsonl`, read here. Columns: validation FID at the early stop, the best FID seen
+# anywhere in the budget, GAN-test (share of samples the classifier files as ankle boots), memorised (share
+# of samples closer to a training photo than 95 % of real boots are), FID against the nine old categories
+# (forgetting), the kept step, where it stopped, and seconds to the stop and to the budget.
 
 # %%
 RUNS_FILE = next((p / "docs" / "finetune_runs.jsonl" for p in (Path.cwd(), *Path.cwd().parents)
@@ -338,7 +360,7 @@ else:
     print("docs/finetune_runs.jsonl is not here (an installed copy of the course): see docs/models.md")
 
 # %% [markdown]
-# The mean validation curves at N = 100 (three seeds each):
+# The mean validation curves at N = 10 and N = 100 (three seeds each):
 
 # %%
 if table_runs:

@@ -1,6 +1,8 @@
 """``train KIND --data DIR --image-size S --channels C``: a GAN trained on a folder of colour photos at 64 px,
 resumed exactly, sampled, refused by ``evaluate`` with the reason; wrong combinations of options refused."""
 
+from pathlib import Path
+
 import pytest
 import torch
 
@@ -40,14 +42,17 @@ def test_colour_folder_at_64_px_trains_resumes_exactly_and_samples(shop, tmp_pat
 
     assert Image.open(grid).mode == "RGB" and Image.open(grid).size[0] > 64
     capsys.readouterr()
-    assert main(["evaluate", str(tmp_path / "straight" / "checkpoint.pt")]) == 2
-    assert "64-px colour images" in capsys.readouterr().err
+    with pytest.MonkeyPatch.context() as patch:  # no Inception weights anywhere: a clear message, nothing computed
+        patch.setenv("TORCH_HOME", str(tmp_path / "torch"))
+        assert main(["evaluate", str(tmp_path / "straight" / "checkpoint.pt")]) == 2
+    err = capsys.readouterr().err
+    assert "no weights file was found" in err and "--inception-weights download" in err
 
 
 def test_wrong_combinations_are_refused(shop, tmp_path, capsys):
     cases = [
         (["train", "dcgan", "--image-size", "64", "--fast"], "go with --data DIR"),
-        (["train", "unet", "--task", "denoise", "--data", str(shop)], "are for the GAN kinds"),
+        (["train", "unet", "--task", "denoise", "--data", str(shop)], "--data is for the GAN kinds"),
         (["train", "dcgan", "--data", str(shop), "--image-size", "48"], "invalid choice: 48"),
         (["train", "dcgan", "--data", str(shop), "--exclude-category", "Dress"], "leave that folder out"),
         (["train", "cgan", "--data", str(shop / "dress"), "--batch-size", "4", "--fast"], "one subfolder per category"),
@@ -61,3 +66,40 @@ def test_wrong_combinations_are_refused(shop, tmp_path, capsys):
     assert main(["train", "dcgan", "--data", str(shop), "--image-size", "32", "--channels", "3", "--batch-size", "8",
                  "--epochs", "2", "--resume", "--out", str(tmp_path / "run")]) == 2
     assert "trained at 64 px with 3 channel(s)" in capsys.readouterr().err
+    assert main(["finetune", str(tmp_path / "run" / "checkpoint.pt"), "--data", str(shop / "dress"),
+                 "--out", str(tmp_path / "tuned")]) == 2
+    assert "fine-tuning is for the 28x28 catalog models" in capsys.readouterr().err
+
+
+def random_inception_weights(path):
+    """A weights file in torch-fidelity's Inception-v3 format with random weights (the real one needs internet):
+    the plumbing is tested, not the numbers."""
+    from torch_fidelity import feature_extractor_inceptionv3 as inception
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(inception, "load_state_dict_from_url", lambda *args, **kwargs: {})
+        patch.setattr(inception.FeatureExtractorInceptionV3, "load_state_dict", lambda self, *args, **kwargs: None)
+        torch.manual_seed(0)
+        model = inception.FeatureExtractorInceptionV3("inception-v3-compat", ["2048"])
+    torch.save(model.state_dict(), path)
+    return path
+
+
+def test_evaluate_scores_photos_in_inception_features_from_a_local_file(shop, tmp_path, capsys):
+    import json
+
+    assert train(shop, tmp_path / "run", "--epochs", "1") == 0
+    weights = random_inception_weights(tmp_path / "inception.pth")
+    capsys.readouterr()
+    ckpt = str(tmp_path / "run" / "checkpoint.pt")
+    assert main(["evaluate", ckpt, "--n", "12", "--inception-weights", str(weights), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["num_real"] == 18 and result["data"] == str(shop) and result["num_samples"] == 12
+    assert result["metrics"]["fid_inception"] > 0 and "kid_inception_mean" in result["metrics"]
+    unsafe = tmp_path / "unsafe.pth"
+    torch.save({"weights": object()}, unsafe)  # a pickle that only a code-executing load reads
+    assert main(["evaluate", ckpt, "--n", "12", "--inception-weights", str(unsafe)]) == 2
+    assert "not a plain weights file" in capsys.readouterr().err
+    catalog_model = Path(__file__).resolve().parents[2] / "checkpoints" / "dcgan.pt"
+    assert main(["evaluate", str(catalog_model), "--n", "12", "--data", str(shop)]) == 2
+    assert "drop --data" in capsys.readouterr().err

@@ -110,3 +110,16 @@ def test_exclude_category_trains_a_base_without_it(tmp_path, monkeypatch, capsys
     assert "trained excluding 9" in capsys.readouterr().err
     assert main(["train", "unet", "--task", "denoise", "--exclude-category", "9", "--out", str(tmp_path / "u")]) == 2
     assert "--exclude-category is for the GAN kinds" in capsys.readouterr().err
+
+
+def test_precision_is_recorded_and_resume_keeps_it(tmp_path, tiny_data, capsys):
+    out = tmp_path / "run"
+    assert main(["train", "dcgan", "--fast", "--precision", "bf16", "--out", str(out)]) == 0
+    assert "in bf16 for 30 steps" in capsys.readouterr().out
+    ckpt = load_checkpoint(out / "checkpoint.pt")
+    assert ckpt["extra"]["precision"] == "bf16" and all(v.dtype != torch.bfloat16 for v in ckpt["generator"].values())
+    assert main(["train", "dcgan", "--out", str(out), "--resume", "--epochs", "9", "--precision", "fp32"]) == 2
+    assert "--precision bf16 to continue it exactly" in capsys.readouterr().err
+    assert main(["train", "dcgan", "--out", str(out), "--resume", "--epochs", "9", "--precision", "bf16"]) == 0
+    assert main(["train", "unet", "--task", "denoise", "--precision", "bf16", "--out", str(tmp_path / "u")]) == 2
+    assert "--precision is for the GAN kinds" in capsys.readouterr().err

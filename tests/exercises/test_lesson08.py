@@ -101,3 +101,13 @@ def test_reference_rule_matches_the_library_callback():
             if trainer.stop_reason:
                 break
         assert (None if trainer.stop_reason is None else trainer.step - 1) == stop and callback.best == state["best"]
+
+
+def test_overfitting_prediction_is_checked_against_a_run():
+    from course_lib.exercises.lesson08 import check_overfitting_prediction
+
+    assert not check_overfitting_prediction(...).attempted
+    assert "is not one of" in check_overfitting_prediction("neither").message
+    right = check_overfitting_prediction("training photos")
+    assert right and "of its training photos real" in right.message
+    assert not check_overfitting_prediction("held-out photos")

@@ -124,3 +124,22 @@ def test_cuda_path_keeps_data_on_the_gpu_and_uses_bf16_autocast():
     assert batches.images.is_cuda and batches.next_batch()[0].is_cuda
     assert torch.bfloat16 in dtypes
     assert all(torch.isfinite(torch.tensor(trainer.history[k])).all() for k in trainer.history.keys())
+
+
+def test_bf16_on_cpu_trains_repeats_and_runs_the_gradient_penalty():
+    a, b = make(precision="bf16"), make(precision="bf16")
+    a.run(4)
+    b.run(4)
+    assert a.precision == "bf16" and make().precision == "fp32"  # None keeps fp32 on the CPU
+    assert a.history.values == b.history.values  # same machine, same run
+    assert all(p.dtype == torch.float32 for p in a.generator.parameters())  # weights stay fp32 under autocast
+    from course_lib.models.wgan import WGANConfig, build_wgan
+
+    torch.manual_seed(0)
+    generator, critic = build_wgan(WGANConfig(latent_dim=4, width=4))
+    cfg = TrainConfig(loss="wasserstein", batch_size=8, n_critic=2, regularizer="gp", seed=0)
+    batches = BatchSource(tiny_images(32), None, 8, 28, "cpu", seed=0)
+    trainer = Trainer(generator, critic, batches, cfg, precision="bf16", log_every=2)
+    trainer.run(2)  # the penalty's double backward runs under bf16 autocast
+    penalties = trainer.history.values["d_penalty"]
+    assert len(penalties) == 2 and all(torch.isfinite(torch.tensor(penalties)))
