@@ -16,6 +16,7 @@ from ..models import get_model_kind
 from ..photos.folders import load_image_folder
 from ..runtime import say
 from . import UserError
+from .args import count
 
 SIZES, CHANNELS = (32, 64, 128), (1, 3)
 
@@ -24,9 +25,9 @@ def add_arguments(p) -> None:
     """The three options, for ``train``."""
     p.add_argument("--data", default=None, metavar="DIR",
                    help="GANs: train on a folder of photos (flat, or a subfolder per category), not the catalog")
-    p.add_argument("--image-size", type=int, default=None, choices=SIZES,
+    p.add_argument("--image-size", type=count(), default=None, choices=SIZES,
                    help="with --data: 32, 64 or 128 (default 64)")
-    p.add_argument("--channels", type=int, default=None, choices=CHANNELS,
+    p.add_argument("--channels", type=count(), default=None, choices=CHANNELS,
                    help="with --data: 1 grey or 3 colour (default 3)")
 
 

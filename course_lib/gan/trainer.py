@@ -69,11 +69,10 @@ def make_augment(policy: str, seed: int):
 class Trainer(Callbacks):
     """Trains ``generator`` against ``discriminator`` on batches from a ``BatchSource``.
 
-    The models must already be on the device the batches live on. conditional: call
-    ``generator(z, labels)`` and ``discriminator(x, labels)``, with fake labels drawn uniformly from
-    ``generator.num_classes``. augment/regularizer default to the ones ``cfg`` names. precision: 'auto', 'fp32'
-    or 'bf16' (``runtime.resolve_precision``; None: bf16 on CUDA, fp32 elsewhere), resolved into ``precision``.
-    z and fake labels come from the trainer's own seeded generator (``cfg.seed``), so runs repeat and resume exactly.
+    The models must already be on the device the batches live on. conditional: call ``generator(z, labels)``
+    and ``discriminator(x, labels)``, fake labels uniform over ``generator.num_classes``. augment/regularizer
+    default to the ones ``cfg`` names. precision: auto, fp32 or bf16 (None: bf16 on CUDA, else fp32), resolved
+    into ``precision``. z and fake labels come from the trainer's own seeded generator: runs resume exactly.
 
     Under torchrun (see ``gan.distributed``), build it on every process with a BatchSource of that process's
     rank: rank 0's weights are broadcast, BatchNorm statistics are shared, and noise, augmentation and the
@@ -100,8 +99,7 @@ class Trainer(Callbacks):
             torch.manual_seed(cfg.seed + rank())  # the penalty's mixing weights differ per process
         self.generator, self.discriminator, self.batches, self.cfg = generator, discriminator, batches, cfg
         self.conditional, self.log_every, self.loss = conditional, log_every, get_loss(cfg.loss)
-        default = "bf16" if self.device.type == "cuda" else "fp32"  # what training used before --precision
-        self.precision = resolve_precision(precision or default, self.device)  # 'fp32' or 'bf16'
+        self.precision = resolve_precision(precision or ("bf16" if self.device.type == "cuda" else "fp32"), self.device)
 
         self.augment = augment if augment is not None else make_augment(cfg.augment, cfg.seed + rank())
         self.regularizer = regularizer or get_regularizer(cfg.regularizer, cfg.regularizer_weight)
@@ -132,12 +130,12 @@ class Trainer(Callbacks):
         for _ in range(self.cfg.n_critic):
             real, labels = self.batches.next_batch()
             z, fake_labels = self.draw(real.size(0))
-            d_stats.append(d_step(self.generator, self.discriminator, self.opt_d, real, z, self.loss,
-                                  labels if self.conditional else None, fake_labels, self.augment, self.regularizer,
-                                  self.precision))
+            labels = labels if self.conditional else None
+            d_stats.append(d_step(self.generator, self.discriminator, self.opt_d, real, z, self.loss, labels,
+                                  fake_labels, self.augment, self.regularizer, self.precision))
         z, fake_labels = self.draw(real.size(0))
-        g_stats = g_step(self.generator, self.discriminator, self.opt_g, z, self.loss, fake_labels, self.augment,
-                         self.precision)
+        g_stats = g_step(self.generator, self.discriminator, self.opt_g, z, self.loss, fake_labels,
+                         self.augment, self.precision)
         self.ema.update(self.generator)
         self.step += 1
         stats = {key: torch.stack([s[key] for s in d_stats]).mean() for key in d_stats[0]}  # mean of D steps

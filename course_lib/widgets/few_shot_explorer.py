@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import torch
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, LogLocator
 
 from ..data import to_float
 from ..gan.few_shot import RunResult, memorisation
@@ -43,7 +44,8 @@ class FewShotExplorer(widgets.VBox):
         methods = list(dict.fromkeys(m for _, m in self.runs))
         self.n = widgets.SelectionSlider(options=ns, value=ns[len(ns) // 2], description="N photos",
                                          continuous_update=False)
-        self.method = widgets.Dropdown(options=methods, value=methods[0], description="method")
+        first = "full fine-tune" if "full fine-tune" in methods else methods[0]
+        self.method = widgets.Dropdown(options=methods, value=first, description="method")
         self.picture = widgets.Image(format="png")
         self.n.observe(self.update, names="value")
         self.method.observe(self.update, names="value")
@@ -89,8 +91,12 @@ class FewShotExplorer(widgets.VBox):
                      fontsize=8)
         ax.set_xlabel("step", fontsize=8)
         ax.set_ylabel("validation FID", fontsize=8)
-        ax.set_yscale("log")
-        ax.tick_params(labelsize=7)
+        if max(values) > 3 * min(values):  # a curve over decades: log scale, ticks at 1, 2, 5 x 10^k
+            ax.set_yscale("log")
+            ax.yaxis.set_minor_locator(LogLocator(subs=(2.0, 5.0)))
+            for axis_formatter in (ax.yaxis.set_major_formatter, ax.yaxis.set_minor_formatter):
+                axis_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.tick_params(which="both", labelsize=7)
 
 
 def few_shot_explorer(runs: dict, validation: torch.Tensor, count: int = 8, seed: int = 0) -> FewShotExplorer:

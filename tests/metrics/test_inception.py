@@ -18,5 +18,8 @@ def test_missing_weights_file_names_the_download_and_the_way_out(tmp_path):
         check_weights_path(tmp_path / "inception.pth")
     message = str(err.value)
     assert "Nothing is downloaded at run time" in message and "weights-inception-2015-12-05" in message
-    (tmp_path / "inception.pth").write_bytes(b"x")
+    (tmp_path / "inception.pth").write_bytes(b"x")  # not a torch file at all
+    with pytest.raises(ValueError, match="not a plain weights file"):
+        check_weights_path(tmp_path / "inception.pth")
+    torch.save({"fc.weight": torch.zeros(2, 2)}, tmp_path / "inception.pth")
     assert check_weights_path(tmp_path / "inception.pth") == tmp_path / "inception.pth"
