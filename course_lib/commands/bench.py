@@ -25,6 +25,10 @@ def register(subparsers) -> None:
     p.add_argument("--precision", default="auto", choices=PRECISIONS,
                    help="of the course_lib Trainer: auto (bf16 where the CPU has native bf16), fp32 or bf16; the "
                    "other one is measured alongside")
+    p.add_argument("--sweep", action="store_true",
+                   help="instead: images/s and GFLOP/s over batch 32-512, width 16-64 and 1-2 threads")
+    p.add_argument("--profile", action="store_true",
+                   help="instead: the top operators of a training step (torch.profiler)")
     p.set_defaults(run=run)
 
 
@@ -33,6 +37,8 @@ def run(args) -> int:
 
     from ..gan.bench import QUICK, BenchConfig, run_bench
 
+    if args.sweep or args.profile:
+        return scaling(args)
     cfg = dataclasses.replace(QUICK if args.quick else BenchConfig(), precision=args.precision)
     if args.budget is not None:  # positive and finite: checked by its argument type
         cfg = dataclasses.replace(cfg, budget_seconds=args.budget)
@@ -40,6 +46,32 @@ def run(args) -> int:
     progress = (lambda message: print(message, file=sys.stderr, flush=True)) if args.json else print
     result = run_bench(cfg, args.classifier, progress=progress)
     print(json.dumps(result, indent=2) if args.json else report(result))
+    return 0
+
+
+def scaling(args) -> int:
+    """``--sweep`` / ``--profile``: on the training split (a 1,024-image slice with --quick)."""
+    from ..data import load_fashion_mnist
+    from ..gan.bench_sweep import profile_step, sweep
+
+    configure_cpu_threads()
+    images, labels = load_fashion_mnist().split("train")
+    if args.quick:
+        images, labels = images[:1024], labels[:1024]
+    progress = (lambda message: print(message, file=sys.stderr, flush=True)) if args.json else print
+    if args.sweep:
+        options = dict(batches=(32, 64), widths=(8,), threads=(1,), warmup=1, steps=2) if args.quick else {}
+        result = sweep(images, labels, precision=args.precision, progress=progress, **options)
+    else:
+        result = profile_step(images, labels, precision=args.precision, steps=2 if args.quick else 5)
+        if not args.json:
+            print(f"top operators by self CPU time, {result['kind']} default recipe in {result['precision']}, "
+                  f"{result['threads']} thread(s), {result['total_ms_per_step']:.1f} ms per step in all:")
+            for row in result["top"]:
+                print(f"  {row['op']:40s} {row['self_ms_per_step']:8.2f} ms/step {row['share']:7.1%} "
+                      f"({row['calls']} calls)")
+    if args.json:
+        print(json.dumps(result, indent=2))
     return 0
 
 

@@ -53,3 +53,12 @@ def test_bad_budget(capsys):
     assert "argument --budget: must be a positive, finite number, got '-1'" in capsys.readouterr().err
     assert main(["bench", "--budget", "abc"]) == 2
     assert "must be a number, got 'abc'" in capsys.readouterr().err
+
+
+def test_sweep_and_profile_flags_print_their_measurements(capsys):
+    assert main(["bench", "--sweep", "--quick", "--json", "--precision", "fp32"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert [(r["width"], r["batch"]) for r in result["rows"]] == [(8, 32), (8, 64)]
+    assert main(["bench", "--profile", "--quick", "--precision", "fp32"]) == 0
+    out = capsys.readouterr().out
+    assert "top operators by self CPU time, dcgan default recipe in fp32" in out and "ms/step" in out
