@@ -1,0 +1,92 @@
+"""Measure the training-step speed-ups the time-to-quality issue lists, one at a time, on the default dcgan recipe.
+
+Each candidate is a fresh seeded Trainer changed in one way; rounds alternate over the candidates so a change in
+machine load hits all of them; the median round is printed (images/s). Nothing here changes the library: the
+candidates are applied from outside, to decide which ones are worth adopting.
+
+- baseline: the Trainer as it is (``--precision``, default auto);
+- adam-foreach / adam-fused: the two Adam optimisers rebuilt with ``foreach=True`` / ``fused=True``;
+- no-grad-norms: ``gan.steps.grad_norm`` replaced by a constant (what skipping the two norms per step saves);
+- channels-last: both networks and every real batch in ``torch.channels_last``.
+
+    python data_scripts/step_candidates.py            # about a minute on the 2-core CPU
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from course_lib.data import training_data  # noqa: E402
+from course_lib.gan import recipes, steps  # noqa: E402
+from course_lib.runtime import configure_cpu_threads, resolve_precision  # noqa: E402
+
+CANDIDATES = ("baseline", "adam-foreach", "adam-fused", "no-grad-norms", "channels-last")
+
+
+def build(candidate: str, images, labels, precision: str):
+    recipe = recipes.get_recipe("dcgan")
+    trainer = recipes.make_trainer("dcgan", recipe.model, recipe.train, images, labels, "cpu", log_every=10**9,
+                                   precision=precision)
+    cfg = recipe.train
+    if candidate in ("adam-foreach", "adam-fused"):
+        option = {"foreach": True} if candidate == "adam-foreach" else {"fused": True}
+        trainer.opt_g = torch.optim.Adam(trainer.generator.parameters(), lr=cfg.lr_g, betas=cfg.betas, **option)
+        trainer.opt_d = torch.optim.Adam(trainer.discriminator.parameters(), lr=cfg.lr_d, betas=cfg.betas, **option)
+    if candidate == "channels-last":
+        trainer.generator.to(memory_format=torch.channels_last)
+        trainer.discriminator.to(memory_format=torch.channels_last)
+        source = trainer.batches
+        plain = source.next_batch
+        source.next_batch = lambda: (lambda real, lab: (real.contiguous(memory_format=torch.channels_last), lab))(
+            *plain())
+    return trainer
+
+
+def timed_round(trainer, candidate: str, count: int) -> float:
+    original = steps.grad_norm
+    if candidate == "no-grad-norms":
+        steps.grad_norm = lambda module: torch.zeros(())
+    try:
+        start = time.perf_counter()
+        trainer.run(count)
+        trainer.flush()
+        return count * trainer.batches.batch_size / (time.perf_counter() - start)
+    finally:
+        steps.grad_norm = original
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--precision", default="auto")
+    p.add_argument("--steps", type=int, default=40)
+    p.add_argument("--rounds", type=int, default=3)
+    args = p.parse_args(argv)
+    configure_cpu_threads()
+    precision = resolve_precision(args.precision, torch.device("cpu"))
+    images, labels = training_data(False)
+    trainers = {c: build(c, images, labels, precision) for c in CANDIDATES}
+    for candidate, trainer in trainers.items():
+        timed_round(trainer, candidate, 5)  # warm-up
+    rates = {c: [] for c in CANDIDATES}
+    for _ in range(args.rounds):
+        for candidate, trainer in trainers.items():
+            rates[candidate].append(timed_round(trainer, candidate, args.steps))
+    base = statistics.median(rates["baseline"])
+    result = {"precision": precision, "threads": torch.get_num_threads(), "steps": args.steps, "rounds": args.rounds,
+              "images_per_s": {c: round(statistics.median(r), 1) for c, r in rates.items()},
+              "relative": {c: round(statistics.median(r) / base, 3) for c, r in rates.items()}}
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
