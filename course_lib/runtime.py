@@ -67,6 +67,11 @@ def native_bf16(device: torch.device) -> bool:
     return False
 
 
+def default_precision(device: torch.device) -> str:
+    """What runs without a ``precision``: bf16 on CUDA, fp32 elsewhere (sampling, editing, the lessons' loops)."""
+    return "bf16" if torch.device(device).type == "cuda" else "fp32"
+
+
 def resolve_precision(precision: str, device: torch.device) -> str:
     """'fp32' or 'bf16' for ``precision`` ('auto': bf16 where ``native_bf16``, else fp32) on ``device``."""
     device = torch.device(device)
@@ -83,9 +88,7 @@ def autocast(device: torch.device, precision: str | None = None):
     """bf16 autocast when ``precision`` resolves to bf16, else a no-op. None: bf16 on CUDA only (what sampling
     and the editing models use; training takes the precision its command resolved)."""
     device = torch.device(device)
-    if precision is None:
-        precision = "bf16" if device.type == "cuda" else "fp32"
-    if resolve_precision(precision, device) == "bf16":
+    if resolve_precision(precision or default_precision(device), device) == "bf16":
         return torch.autocast(device_type=device.type, dtype=torch.bfloat16)
     return contextlib.nullcontext()
 

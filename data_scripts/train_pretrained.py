@@ -42,6 +42,7 @@ def train(kind: str, epochs: float, seed: int, out: Path) -> float | None:
     if (out / "metrics.json").is_file() and (out / "checkpoint.pt").is_file():
         return None
     command = [sys.executable, "-m", "course_lib", "train", kind, "--epochs", f"{epochs:g}", "--seed", str(seed),
+               "--precision", "fp32",  # fp32: how the shipped checkpoints were trained
                "--out", str(out)] + (["--resume"] if (out / "checkpoint.pt").is_file() else [])
     print("$", " ".join(command[1:]), flush=True)
     start = time.perf_counter()

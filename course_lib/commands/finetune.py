@@ -27,7 +27,7 @@ from ..runtime import PRECISIONS, configure_cpu_threads, fast_mode, say, select_
 from ..serialization import read_torch_file
 from . import UserError
 from .args import count, seed
-from .train_gan import write_gan_artefacts
+from .train_gan import check_same_precision, write_gan_artefacts
 
 
 def register(subparsers) -> None:
@@ -125,10 +125,7 @@ def run(args) -> int:
                             args.early_stopping or 10**9)
     if args.resume:
         ckpt = load_checkpoint(path)
-        saved = ckpt["extra"]["finetune"].get("precision")
-        if saved is not None and saved != trainer.precision:
-            raise UserError(f"{path} was fine-tuned in {saved} and this run resolves to {trainer.precision}: resume "
-                            f"with --precision {saved} to continue it exactly.")
+        check_same_precision(ckpt["extra"]["finetune"].get("precision"), trainer.precision)
         restore_trainer(trainer, ckpt)
         stopper.load_state_dict(ckpt["extra"]["early_stopping"])
     trainer.add_callback("on_step_end", stopper)

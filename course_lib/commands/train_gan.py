@@ -73,7 +73,7 @@ def train_gan(args) -> int:
     trainer = recipes.make_trainer(recipe.kind, model_cfg, train_cfg, images, labels, device, recipe.log_every,
                                    precision=getattr(args, "precision", None) or "auto")
     if ckpt is not None:
-        check_same_precision(ckpt, trainer.precision)
+        check_same_precision(ckpt.get("extra", {}).get("precision"), trainer.precision)
         restore_trainer(trainer, ckpt)
     total = recipe.fast_steps if fast and args.epochs is None else recipes.steps_for_epochs(trainer, epochs)
     extra = {"epochs": epochs, "exclude_category": excluded, "precision": trainer.precision, **extra_data}
@@ -105,9 +105,9 @@ def train_gan(args) -> int:
     return 0
 
 
-def check_same_precision(ckpt: dict, precision: str) -> None:
-    """Resuming in another precision would not continue the run exactly: refuse it, saying how to match."""
-    saved = ckpt.get("extra", {}).get("precision")
+def check_same_precision(saved: str | None, precision: str) -> None:
+    """Resuming in another precision than the checkpoint's ``saved`` one (None: not recorded) would not continue
+    the run exactly: refuse it, saying how to match."""
     if saved is not None and saved != precision:
         raise UserError(f"the checkpoint was trained in {saved} and this run resolves to {precision}: resume with "
                         f"--precision {saved} to continue it exactly.")

@@ -30,7 +30,7 @@ from ..metrics.frechet import fid_torch_fidelity
 from ..metrics.nearest import nearest_neighbours
 from ..runtime import eval_mode
 from . import recipes
-from .finetune import EarlyStopping, base_models, freeze_first_blocks
+from .finetune import EarlyStopping, base_models, freeze_first_blocks, validation_fid
 from .sampling import sample
 
 POLICY = "translation,cutout"  # DiffAugment's policy here: colour jitter means little on grey thumbnails
@@ -128,16 +128,22 @@ class Memorisation:
     indices: torch.Tensor
 
 
-def memorisation(samples: torch.Tensor, train: torch.Tensor, held_out: torch.Tensor, quantile: float = 0.05
-                 ) -> Memorisation:
+def copy_threshold(train: torch.Tensor, held_out: torch.Tensor, quantile: float = 0.05) -> float:
+    """The ``quantile`` of held-out images' pixel distances to their nearest ``train`` image (both (N, 1, 28, 28))."""
+    reference, _ = nearest_neighbours(held_out, train)
+    return torch.quantile(reference, quantile).item()
+
+
+def memorisation(samples: torch.Tensor, train: torch.Tensor, held_out: torch.Tensor, quantile: float = 0.05,
+                 threshold: float | None = None) -> Memorisation:
     """How many samples sit closer to one of the ``train`` images than real images of the same line do.
 
     samples (S, 1, 28, 28), train (N, 1, 28, 28), held_out (M, 1, 28, 28), all in [-1, 1]; pixel distances.
     Held-out images are new photos, not copies, so at most ``quantile`` of them fall under the threshold: a
-    generator that generalises shows about ``quantile``, one that copies its N images far more.
+    generator that generalises shows about ``quantile``, one that copies its N images far more. ``threshold``:
+    ``copy_threshold(train, held_out, quantile)`` computed before, to reuse it for several sample sets.
     """
-    reference, _ = nearest_neighbours(held_out, train)
-    threshold = torch.quantile(reference, quantile).item()
+    threshold = copy_threshold(train, held_out, quantile) if threshold is None else threshold
     distances, indices = nearest_neighbours(samples, train)
     return Memorisation((distances < threshold).float().mean().item(), threshold, quantile, distances, indices)
 
@@ -177,14 +183,14 @@ def measure_run(base: dict, images: torch.Tensor, validation: torch.Tensor, meth
     the categories the base knew, to measure forgetting. Scores at the stop use ``samples`` samples (seed 0).
     """
     extractor = extractor or make_extractor()
-    real, _ = extract(validation, extractor, progress=False)
+    fid = validation_fid(validation, n=samples, seed=0, extractor=extractor)
     start = time.perf_counter()
     seconds: dict[int, float] = {}
 
-    def metric(trainer) -> float:
-        features, _ = extract(sample(trainer.ema.module, samples, seed=0), extractor, progress=False)
+    def metric(trainer) -> float:  # the validation FID, noting when each evaluation ran
+        value = fid(trainer)
         seconds[trainer.step] = time.perf_counter() - start
-        return fid_torch_fidelity(features, real)
+        return value
 
     trainer, _, _ = finetune_trainer(base, images, METHODS[method], seed, device)
     stopper = EarlyStopping(metric, every, patience)

@@ -115,16 +115,18 @@ class EarlyStopping:
         self.best_state = state["best_state"]
 
 
-def validation_fid(images: torch.Tensor, n: int = 1000, seed: int = 0, batch_size: int = 500) -> Callable:
+def validation_fid(images: torch.Tensor, n: int = 1000, seed: int = 0, batch_size: int = 500,
+                   extractor=None) -> Callable:
     """A metric ``fn(trainer) -> FID`` of ``n`` EMA samples (seeded, so evaluations compare) against ``images``.
 
     images: (M, 1, 28, 28) in [-1, 1], the validation photos of the new line (features computed once here).
+    extractor: the course feature extractor to reuse (default: a new one).
     """
     from ..metrics.features import extract, make_extractor
     from ..metrics.frechet import fid_torch_fidelity
     from .sampling import sample
 
-    extractor = make_extractor()
+    extractor = extractor or make_extractor()
     real, _ = extract(images, extractor, batch_size, progress=False)
 
     def metric(trainer) -> float:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import torch
 from tqdm.auto import tqdm
 
-from ..runtime import is_distributed, is_main_process, rank, resolve_precision, world_size
+from ..runtime import default_precision, is_distributed, is_main_process, rank, resolve_precision, world_size
 from ..serialization import CheckpointError, load_rng_owner_state, rng_owner_state, rng_states, set_rng_states
 from .callbacks import EVENTS, Callbacks
 from .distributed import all_gather_objects, any_process, broadcast_module, share_batchnorm
@@ -99,7 +99,7 @@ class Trainer(Callbacks):
             torch.manual_seed(cfg.seed + rank())  # the penalty's mixing weights differ per process
         self.generator, self.discriminator, self.batches, self.cfg = generator, discriminator, batches, cfg
         self.conditional, self.log_every, self.loss = conditional, log_every, get_loss(cfg.loss)
-        self.precision = resolve_precision(precision or ("bf16" if self.device.type == "cuda" else "fp32"), self.device)
+        self.precision = resolve_precision(precision or default_precision(self.device), self.device)
 
         self.augment = augment if augment is not None else make_augment(cfg.augment, cfg.seed + rank())
         self.regularizer = regularizer or get_regularizer(cfg.regularizer, cfg.regularizer_weight)

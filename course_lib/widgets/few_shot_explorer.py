@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator
 
 from ..data import to_float
-from ..gan.few_shot import RunResult, memorisation
+from ..gan.few_shot import RunResult, copy_threshold, memorisation
 from ..gan.sampling import sample
 from ..plots import png_of
 
@@ -39,7 +39,7 @@ class FewShotExplorer(widgets.VBox):
         if not runs:
             raise ValueError("runs must hold at least one fine-tuning run, {(n, method): ExplorerRun}.")
         self.runs, self.validation, self.count, self.seed = dict(runs), validation, count, seed
-        self.shown = None
+        self.shown, self.thresholds = None, {}  # thresholds: per run, computed at its first drawing
         ns = sorted({n for n, _ in self.runs})
         methods = list(dict.fromkeys(m for _, m in self.runs))
         self.n = widgets.SelectionSlider(options=ns, value=ns[len(ns) // 2], description="N photos",
@@ -61,10 +61,12 @@ class FewShotExplorer(widgets.VBox):
             ax.set_axis_off()
             self.picture.value = png_of(fig, dpi=90)
             return
-        run = self.runs[key]
+        run, train = self.runs[key], to_float(self.runs[key].train)
+        if key not in self.thresholds:
+            self.thresholds[key] = copy_threshold(train, self.validation)
         fake = sample(run.generator, self.count, seed=self.seed)
-        check = memorisation(fake, to_float(run.train), self.validation)
-        neighbours = to_float(run.train)[check.indices]
+        check = memorisation(fake, train, self.validation, threshold=self.thresholds[key])
+        neighbours = train[check.indices]
         self.shown = {"samples": fake, "neighbours": neighbours, "distances": check.distances,
                       "threshold": check.threshold}
         grid = fig.add_gridspec(2, self.count + 4)

@@ -221,7 +221,7 @@ freeze_result
 
 # %%
 freeze = yours_or_reference(freeze_first, freeze_result, freeze_first_blocks)
-_, d = base_models(base)[:2]
+_, d, _ = base_models(base)
 print(f"FreezeD with K = 1 keeps {freeze(d, 1):,} of D's {sum(p.numel() for p in d.parameters()):,} parameters fixed")
 
 # %% [markdown]

@@ -13,6 +13,7 @@ from course_lib.gan.few_shot import (
     METHODS,
     DiscriminatorProbe,
     Method,
+    copy_threshold,
     finetune_trainer,
     measure_run,
     memorisation,
@@ -87,6 +88,8 @@ def test_memorisation_flags_copies_and_not_new_images():
     held_out = to_float(tiny_images(40, seed=4))
     copies = memorisation(train[torch.arange(20) % 10], train, held_out)
     assert copies.share == 1.0 and copies.distances.max() == 0 and torch.equal(copies.indices, torch.arange(20) % 10)
+    reused = memorisation(train[:4], train, held_out, threshold=copies.threshold)
+    assert reused.share == 1.0 and reused.threshold == copies.threshold == copy_threshold(train, held_out)
     new = memorisation(to_float(tiny_images(200, seed=5)), train, held_out)
     assert new.share < 0.2 and new.threshold > 0 and new.quantile == 0.05
 
@@ -94,9 +97,9 @@ def test_memorisation_flags_copies_and_not_new_images():
 def test_measure_run_scores_the_stop_and_trains_on_to_the_budget(base):
     images, validation = tiny_images(8), to_float(tiny_images(12, seed=6))
     values = iter([5.0, 4.0, 4.5, 4.6, 4.7, 4.8])
-    import course_lib.gan.few_shot as few_shot
+    import course_lib.metrics.frechet as frechet
 
-    real_fid = few_shot.fid_torch_fidelity
+    real_fid = frechet.fid_torch_fidelity
     calls = []
 
     def scripted_fid(a, b):  # the validation curve is scripted; the other FIDs are real
@@ -105,13 +108,13 @@ def test_measure_run_scores_the_stop_and_trains_on_to_the_budget(base):
             return next(values)
         return real_fid(a, b)
 
-    few_shot.fid_torch_fidelity = scripted_fid
+    frechet.fid_torch_fidelity = scripted_fid  # the validation FID looks it up there at each evaluation
     try:
         result, at_stop, stopper = measure_run(base, images, validation, "full fine-tune", category=1,
                                                old_features=torch.randn(20, 128), max_steps=12, every=2,
                                                patience=2, seed=0, samples=16)
     finally:
-        few_shot.fid_torch_fidelity = real_fid
+        frechet.fid_torch_fidelity = real_fid
     assert result.stop_step == 4 and result.stop_fid == 4.0 and result.stopped_at == 8
     assert result.budget_steps == 12 and [s for s, _, _ in result.curve] == [2, 4, 6, 8, 10, 12]
     assert result.best_fid == 4.0 and result.best_step == 4 and 0 < result.stop_seconds <= result.budget_seconds
