@@ -98,10 +98,11 @@ def load_rng_owner_state(fn, state: dict | None) -> None:
         fn.generator.set_state(state["generator"])
 
 
-def atomic_save(obj, path) -> Path:
+def atomic_save(obj, path, write=torch.save) -> Path:
     """``torch.save`` to a temporary file in the same folder, fsync, then rename over ``path``.
 
-    A crash or Ctrl-C leaves either the old file or the new one, never a half-written mix.
+    A crash or Ctrl-C leaves either the old file or the new one, never a half-written mix. ``write(obj, f)``
+    writes to the open binary file (default ``torch.save``; ``sample --out X.npz`` passes ``np.savez``).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -111,7 +112,7 @@ def atomic_save(obj, path) -> Path:
     try:
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual permissions
         with os.fdopen(fd, "wb") as f:
-            torch.save(obj, f)
+            write(obj, f)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)

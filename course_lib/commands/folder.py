@@ -3,17 +3,19 @@
 The folder is read by ``photos.load_image_folder`` (flat: unconditional; one subfolder per category: the
 sorted names become a conditional model's labels), decoded once and cached. The model config gets the
 folder's size and channels (and, conditional, its number of categories); the checkpoint keeps the folder and
-settings, so ``--resume`` refuses other ones.
+settings, so ``--resume`` refuses other ones, and ``sample --data DIR`` checks that DIR is that folder.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
+from pathlib import Path
 
 import torch
 
 from ..models import get_model_kind
-from ..photos.folders import load_image_folder
+from ..photos.folders import layout, load_image_folder
 from ..runtime import say
 from . import UserError
 from .args import count
@@ -61,7 +63,41 @@ def folder_data(args, kind: str, model_cfg, ckpt: dict | None) -> tuple[torch.Te
     changes = {"image_size": size, "channels": channels}
     if conditional:
         changes["attributes"] = (("category", len(data.classes)),)
-    kept = {"folder": str(args.data), "image_size": size, "channels": channels, "classes": data.classes}
+    kept = {"folder": str(args.data), "absolute": str(Path(args.data).resolve()), "image_size": size,
+            "channels": channels, "classes": data.classes}
     say(f"--data {args.data}: {len(data.images)} photos at {size} px, {channels} channel(s)"
         + (f", {len(data.classes)} categories" if data.classes else "") + (" (from the cache)" if data.cached else ""))
     return data.images, data.labels if conditional else None, dataclasses.replace(model_cfg, **changes), kept
+
+
+def check_trained_on(folder, obj: dict, path) -> str:
+    """Check that the generator file ``obj`` (read from ``path``) was trained on ``folder`` (``train --data``), with
+    the same categories; returns a line saying so, UserError otherwise.
+
+    The file keeps the folder as given and, since this check exists, its absolute path; either one naming the
+    same folder as ``folder`` (``os.path.samefile``) passes, so a run started elsewhere with a relative path passes
+    too as long as its absolute path still exists.
+    """
+    saved = (obj.get("extra") or {}).get("data")
+    model = (obj.get("config") or {}).get("model") or {}
+    if saved is None:
+        if model.get("image_size", 28) in (28, 32) and model.get("channels", 1) == 1:
+            raise UserError(f"--data is for generators of photos (`train --data`); {path} draws catalog thumbnails "
+                            "(Fashion-MNIST), not photos of a folder: drop --data.")
+        raise UserError(f"{path} does not record the folder it was trained on (a slim file exported before the "
+                        "record was kept), so --data cannot be checked: drop --data, or pass the training "
+                        "checkpoint (OUT/checkpoint.pt).")
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise UserError(f"--data {folder} is not a folder; {path} was trained on --data {saved['folder']}.")
+    recorded = [p for p in (saved.get("absolute"), saved["folder"]) if p and Path(p).is_dir()]
+    if not any(os.path.samefile(p, folder) for p in recorded):
+        where = f" ({saved['absolute']})" if saved.get("absolute") else ""
+        raise UserError(f"{path} was trained on --data {saved['folder']}{where}, not on {folder}: pass that folder, "
+                        "or drop --data (sample needs no data; the model draws what it learnt).")
+    classes = layout(folder)[0]
+    if classes != list(saved["classes"]):
+        raise UserError(f"{folder} now holds the categories {classes or '(none: flat)'}, but {path} was trained on "
+                        f"{list(saved['classes']) or '(none: flat)'}: the folder changed since training.")
+    return (f"checked: trained on {folder}" + (f" ({len(classes)} categories: {', '.join(classes)})" if classes else "")
+            + f", {saved['image_size']} px, {saved['channels']} channel(s)")

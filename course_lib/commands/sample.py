@@ -1,4 +1,9 @@
-"""``python -m course_lib sample CHECKPOINT --n 64 --out grid.png``: a grid from a trained generator."""
+"""``python -m course_lib sample CHECKPOINT --n 64 --out grid.png``: images from a trained generator.
+
+``--out`` names the form (``sample_output``): ``grid.png`` a grid, ``fakes.npz`` uint8 arrays (and the labels),
+``fakes/`` one numbered PNG per image, the folder FID tools read. ``--data DIR`` only checks that a generator of
+photos was trained on DIR (``folder.check_trained_on``): sampling itself needs no data.
+"""
 
 from __future__ import annotations
 
@@ -8,25 +13,31 @@ import torch
 
 from ..categories import CLASS_NAMES, category_index
 from ..gan.checkpoint import read_generator
-from ..gan.sampling import sample
-from ..plots import save_grid
+from ..gan.sampling import default_labels, sample
 from ..runtime import select_device
 from . import UserError
 from .args import count, seed
+from .folder import check_trained_on
+from .sample_output import output_form, write_samples
 
 
 def register(subparsers) -> None:
     """Add the ``sample`` subcommand."""
-    p = subparsers.add_parser("sample", help="draw a grid of images from a checkpoint (EMA generator)")
+    p = subparsers.add_parser("sample", help="draw images from a checkpoint (EMA generator): a grid, an .npz or a "
+                              "folder of PNGs")
     p.add_argument("checkpoint", help="a checkpoint.pt written by `train`, or a shipped file (checkpoints/KIND.pt)")
     p.add_argument("--n", type=count(), default=64, help="number of images (default 64)")
-    p.add_argument("--out", default="grid.png", help="PNG to write (default grid.png)")
+    p.add_argument("--out", default="grid.png", help="X.png: one grid (default grid.png); X.npz: uint8 arrays "
+                   "images (N, H, W[, 3]) and, conditional, labels; a folder (no suffix): 000000.png, ... one per "
+                   "image, for torch-fidelity / pytorch-fid")
     p.add_argument("--seed", type=seed, default=0, help="seed of z (same seed, same images)")
     p.add_argument("--nrow", type=count(), default=None, help="images per row (default 8, or one per class)")
     p.add_argument("--device", default="auto", help="auto, cpu, cuda or mps")
     p.add_argument("--no-ema", action="store_true", help="use the last training weights instead of the EMA")
     p.add_argument("--label", default=None, help="conditional checkpoints: draw only this category, by index "
                    "(0-9) or name ('Dress', '连衣裙')")
+    p.add_argument("--data", default=None, metavar="DIR",
+                   help="generators of photos (`train --data`): check that it was trained on DIR, refuse otherwise")
     p.set_defaults(run=run)
 
 
@@ -41,28 +52,32 @@ def label_batch(label, n: int, generator, kind: str):
     return torch.full((n,), index, dtype=torch.long), f", category {index} {CLASS_NAMES[index]}"
 
 
-def load(path, use_ema: bool, device) -> tuple[torch.nn.Module, str, int]:
-    """(generator in eval mode, kind, step) from a training checkpoint or a slim pretrained file.
+def load(path, use_ema: bool, device) -> tuple[torch.nn.Module, dict, int]:
+    """(generator in eval mode, the file's dict, step) from a training checkpoint or a slim pretrained file.
 
     Slim files hold only the EMA weights, so ``use_ema=False`` needs a training checkpoint.
     """
     generator, obj = read_generator(path, device, use_ema=use_ema)
     step = obj["step"] if "step" in obj else obj.get("extra", {}).get("step", -1)
-    return generator, obj["kind"], int(step)
+    return generator, obj, int(step)
 
 
 def run(args) -> int:
-    """Rebuild the generator from the file alone and write the grid."""
+    """Rebuild the generator from the file alone and write the images in the form ``--out`` names."""
     if args.n < 1:
         raise ValueError(f"--n must be at least 1, got {args.n}.")
-    generator, kind, step = load(args.checkpoint, not args.no_ema, select_device(args.device))
+    output_form(Path(args.out))  # a bad --out is refused before the model is loaded
+    generator, obj, step = load(args.checkpoint, not args.no_ema, select_device(args.device))
+    kind = obj["kind"]
+    checked = check_trained_on(args.data, obj, args.checkpoint) if args.data is not None else ""
     labels, what = label_batch(args.label, args.n, generator, kind)
+    num_classes = getattr(generator, "num_classes", None)
+    per_class = labels is None and num_classes
+    if num_classes and labels is None:
+        labels = default_labels(args.n, num_classes)  # what `sample` would pick, made explicit for the .npz
     images = sample(generator, args.n, seed=args.seed, labels=labels)  # (n, C, S, S) in [-1, 1]
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    per_class = labels is None and getattr(generator, "num_classes", None)
-    save_grid(images, out, nrow=args.nrow or per_class or 8)
+    written = write_samples(images, Path(args.out), labels=labels, nrow=args.nrow or per_class or 8)
     weights = "last training" if args.no_ema else "EMA"
-    print(f"wrote {out}: {args.n} samples of {kind}{what} (step {step}, {weights} weights, "
-          f"seed {args.seed})")
+    print(f"wrote {args.out} ({written}): {args.n} samples of {kind}{what} (step {step}, {weights} weights, "
+          f"seed {args.seed})" + (f"\n{checked}" if checked else ""))
     return 0

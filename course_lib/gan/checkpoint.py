@@ -105,8 +105,9 @@ def export_checkpoint(checkpoint_path, path) -> Path:
     """The slim file for a training checkpoint's EMA generator (what the repository ships)."""
     generator, ckpt = read_generator(checkpoint_path)
     cfg = model_config(ckpt["kind"], ckpt["config"]["model"])
+    data = {"data": ckpt["extra"]["data"]} if ckpt.get("extra", {}).get("data") else {}  # `train --data`'s folder
     return save_pretrained(path, ckpt["kind"], cfg, generator, extra={"step": int(ckpt["step"]),
-                                                                      "train": ckpt["config"]["train"]})
+                                                                      "train": ckpt["config"]["train"], **data})
 
 
 def read_generator(path, device="cpu", use_ema: bool = True) -> tuple[torch.nn.Module, dict]:

@@ -103,3 +103,37 @@ def test_evaluate_scores_photos_in_inception_features_from_a_local_file(shop, tm
     catalog_model = Path(__file__).resolve().parents[2] / "checkpoints" / "dcgan.pt"
     assert main(["evaluate", str(catalog_model), "--n", "12", "--data", str(shop)]) == 2
     assert "drop --data" in capsys.readouterr().err
+
+
+def test_sample_data_checks_the_folder_it_was_trained_on(shop, tmp_path, capsys, monkeypatch):
+    """`sample --data DIR` passes for the training folder (given relatively elsewhere, or through the slim file),
+    and refuses another folder, a missing one and a folder whose categories changed; --out X.npz is colour."""
+    import shutil
+
+    import numpy as np
+
+    from course_lib.gan.checkpoint import export_checkpoint
+
+    shutil.copytree(shop, tmp_path / "shop")
+    monkeypatch.chdir(tmp_path)
+    assert main(["train", "dcgan", "--data", "shop", "--image-size", "32", "--channels", "3", "--batch-size", "8",
+                 "--epochs", "1", "--out", "run"]) == 0
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")  # "shop" no longer names it from here: the absolute path does
+    ckpt = tmp_path / "run" / "checkpoint.pt"
+    slim = export_checkpoint(ckpt, tmp_path / "slim.pt")
+    capsys.readouterr()
+    for source in (ckpt, slim):
+        argv = ["sample", str(source), "--data", str(tmp_path / "shop"), "--n", "4", "--out", str(tmp_path / "f.npz")]
+        assert main(argv) == 0
+        out = capsys.readouterr().out
+        assert f"checked: trained on {tmp_path / 'shop'} (3 categories: ankle-boot, dress, sneaker), 32 px" in out
+        with np.load(tmp_path / "f.npz") as data:
+            assert data.files == ["images"] and data["images"].shape == (4, 32, 32, 3)
+    (tmp_path / "shop" / "bag").mkdir()
+    cases = [(tmp_path / "shop" / "dress", f"was trained on --data shop ({tmp_path / 'shop'}), not on"),
+             (tmp_path / "missing", "is not a folder"),
+             (tmp_path / "shop", "now holds the categories ['ankle-boot', 'bag', 'dress', 'sneaker']")]
+    for folder, message in cases:
+        assert main(["sample", str(slim), "--data", str(folder), "--out", str(tmp_path / "g.png")]) == 2, folder
+        assert message in capsys.readouterr().err, folder

@@ -77,3 +77,37 @@ def test_sample_reads_a_slim_pretrained_file_like_its_checkpoint(cgan_run, tmp_p
     assert torch.equal(grids[0], grids[1])
     assert main(["sample", str(slim), "--no-ema", "--out", str(tmp_path / "x.png")]) == 2
     assert "training checkpoint" in capsys.readouterr().err
+
+
+def test_sample_writes_an_npz_with_the_labels_used_and_a_folder_of_pngs(cgan_run, tmp_path, capsys):
+    """--out X.npz keeps the images as uint8 and the labels drawn (one class per column by default, --label
+    otherwise); --out DIR writes one grey PNG per image; the pixels are the grid's images, converted."""
+    checkpoint = str(cgan_run / "checkpoint.pt")
+    assert main(["sample", checkpoint, "--n", "12", "--out", str(tmp_path / "fakes.npz")]) == 0
+    assert "an .npz with images (12, 28, 28) uint8 and labels" in capsys.readouterr().out
+    generator, _ = read_generator(cgan_run / "checkpoint.pt")
+    expected = sample(generator, 12, seed=0)  # default labels 0..9, 0, 1
+    with np.load(tmp_path / "fakes.npz") as data:
+        assert data["images"].dtype == np.uint8 and data["labels"].dtype == np.int64
+        assert data["labels"].tolist() == [*range(10), 0, 1]
+        back = torch.from_numpy(data["images"]).float().div(127.5).sub(1).unsqueeze(1)
+    torch.testing.assert_close(back, expected, atol=1 / 255 + 1e-6, rtol=0)
+    assert main(["sample", checkpoint, "--n", "3", "--label", "Dress", "--out", str(tmp_path / "dress.npz")]) == 0
+    with np.load(tmp_path / "dress.npz") as data:
+        assert data["labels"].tolist() == [3, 3, 3]
+    assert main(["sample", checkpoint, "--n", "5", "--out", str(tmp_path / "fid" / "fakes")]) == 0
+    assert f"5 PNGs in folder {tmp_path / 'fid' / 'fakes'}" in capsys.readouterr().out
+    pngs = sorted((tmp_path / "fid" / "fakes").iterdir())
+    assert [p.name for p in pngs] == [f"{i:06d}.png" for i in range(5)]
+    assert Image.open(pngs[4]).mode == "L" and Image.open(pngs[4]).size == (28, 28)
+    np.testing.assert_array_equal(np.array(Image.open(pngs[1])), ((expected[1, 0] + 1) * 127.5).round().byte().numpy())
+
+
+def test_sample_refuses_another_suffix_and_data_for_a_catalog_model(cgan_run, tmp_path, capsys):
+    checkpoint = str(cgan_run / "checkpoint.pt")
+    assert main(["sample", checkpoint, "--out", str(tmp_path / "grid.jpg")]) == 2
+    err = capsys.readouterr().err
+    assert "'.jpg' is not an accepted output" in err and ".npz" in err and "folder" in err
+    assert main(["sample", checkpoint, "--data", str(tmp_path), "--out", str(tmp_path / "g.png")]) == 2
+    assert "--data is for generators of photos" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
