@@ -1,0 +1,94 @@
+"""Train the course's text encoder CLIP-style on the colour edition, and measure its retrieval.
+
+Every step draws a batch of images, writes one fresh caption per image (``captions.caption``, seen phrasings,
+English or Chinese at random), drops a share of the tokens to [UNK] (``tokenizer.word_dropout``) and takes one
+Adam step on the multi-positive InfoNCE loss (``contrastive.info_nce`` with ``match_matrix`` targets).
+Seeded: the same seed gives the same weights.
+"""
+
+from __future__ import annotations
+
+import random
+
+import torch
+from tokenizers import Tokenizer
+from tqdm.auto import tqdm
+
+from ..models.clip import Clip, ClipConfig
+from ..runtime import eval_mode
+from .captions import LANGUAGES, captions_for
+from .catalog import Edition
+from .contrastive import info_nce, match_matrix, recall_at
+from .tokenizer import encode, word_dropout
+
+DROPOUT = 0.1
+
+
+def caption_batch(data: Edition, index: torch.Tensor, rng: random.Random, split: str = "seen",
+                  language: str | None = None, mention: float = 0.6):
+    """Captions of the images at ``index``, each in ``language`` (or English/Chinese at random)."""
+    subset = data.subset(index)
+    out = []
+    for i in range(len(index)):
+        lang = language or rng.choice(LANGUAGES)
+        one = {k: v[i:i + 1] for k, v in subset.attributes.items()}
+        out += captions_for(subset.labels[i:i + 1], one, rng.randrange(2 ** 31), split, lang, mention)
+    return out
+
+
+def train_clip(data: Edition, tokenizer: Tokenizer, steps: int, batch_size: int = 256, seed: int = 0,
+               lr: float = 2e-3, cfg: ClipConfig | None = None, progress: bool = True) -> tuple[Clip, list[float]]:
+    """(the trained Clip, the loss of every step)."""
+    torch.manual_seed(seed)
+    cfg = cfg or ClipConfig(vocab_size=tokenizer.get_vocab_size())
+    model = Clip(cfg)
+    optimiser = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=lr, total_steps=steps, pct_start=0.1)
+    rng, g = random.Random(seed), torch.Generator().manual_seed(seed)
+    images = data.floats()
+    losses = []
+    for _ in tqdm(range(steps), desc="text encoder (InfoNCE)", disable=not progress):
+        index = torch.randint(len(data), (batch_size,), generator=g)
+        captions = caption_batch(data, index, rng)
+        tokens = encode(tokenizer, [c.text for c in captions])
+        target = match_matrix(captions, data.labels[index], {k: v[index] for k, v in data.attributes.items()})
+        text = model.text(word_dropout(tokens.ids, DROPOUT, g), tokens.mask)
+        loss = info_nce(model.logits(text, model.image(images[index])), target)
+        optimiser.zero_grad(set_to_none=True)
+        loss.backward()
+        optimiser.step()
+        schedule.step()
+        losses.append(loss.item())
+    return model.eval(), losses
+
+
+@torch.no_grad()
+def embed_texts(model: Clip, tokenizer: Tokenizer, texts: list[str], batch_size: int = 512) -> torch.Tensor:
+    """Unit text embeddings (N, embed_dim) of ``texts``."""
+    with eval_mode(model):
+        parts = []
+        for start in range(0, len(texts), batch_size):
+            tokens = encode(tokenizer, texts[start:start + batch_size], model.cfg.max_tokens)
+            parts.append(model.text(tokens.ids, tokens.mask))
+    return torch.cat(parts)
+
+
+@torch.no_grad()
+def embed_images(model: Clip, images: torch.Tensor, batch_size: int = 1000) -> torch.Tensor:
+    """Unit image embeddings (N, embed_dim) of images (N, 3, 28, 28) in [-1, 1]."""
+    with eval_mode(model):
+        return torch.cat([model.image(images[i:i + batch_size]) for i in range(0, len(images), batch_size)])
+
+
+def retrieval(model: Clip, tokenizer: Tokenizer, data: Edition, seed: int = 0, ks=(1, 5)) -> dict[str, dict]:
+    """Text -> image recall@k over ``data`` (gallery = its images, one caption per image that names every
+    attribute), for seen and held-out phrasings in English and Chinese: {'seen_en': {'1': r, '5': r}, ...}."""
+    gallery = embed_images(model, data.floats())
+    out = {}
+    for split in ("seen", "held_out"):
+        for language in LANGUAGES:
+            captions = caption_batch(data, torch.arange(len(data)), random.Random(seed), split, language, 1.0)
+            similarity = embed_texts(model, tokenizer, [c.text for c in captions]) @ gallery.T
+            match = match_matrix(captions, data.labels, data.attributes)
+            out[f"{split}_{language}"] = {str(k): round(recall_at(similarity, match, k), 4) for k in ks}
+    return out

@@ -1,0 +1,89 @@
+"""A course-sized CLIP: a small transformer text encoder and a small CNN image encoder into one space.
+
+Text: token embedding + learned position embedding -> ``layers`` pre-norm transformer layers -> mean over the
+real tokens -> linear -> L2-normalised (N, embed_dim). Characters of Chinese words need their neighbours (色
+after 红 is a colour, after 深 a tone), which attention gives and a bag of embeddings does not.
+Image: 28 => 14 (w) => 7 (2w) convolutions, flattened -> linear -> L2-normalised (N, embed_dim).
+``logit_scale`` is CLIP's learned inverse temperature, started at 1 / 0.07 and capped at 100.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+
+@dataclass(frozen=True)
+class ClipConfig:
+    """Sizes of the text and image encoders; vocab_size comes from the tokenizer."""
+
+    vocab_size: int
+    max_tokens: int = 32
+    dim: int = 64
+    layers: int = 2
+    heads: int = 4
+    embed_dim: int = 64
+    image_width: int = 32
+    channels: int = 3
+
+    def __post_init__(self):
+        for name in ("vocab_size", "max_tokens", "dim", "layers", "heads", "embed_dim", "image_width", "channels"):
+            if int(getattr(self, name)) < 1:
+                raise ValueError(f"ClipConfig.{name} must be a positive integer, got {getattr(self, name)}.")
+        if self.dim % self.heads:
+            raise ValueError(f"ClipConfig.dim ({self.dim}) must be a multiple of heads ({self.heads}).")
+
+
+class TextEncoder(nn.Module):
+    """(ids (N, L) int64, mask (N, L) bool, True = real token) -> embeddings (N, embed_dim), unit length."""
+
+    def __init__(self, cfg: ClipConfig):
+        super().__init__()
+        self.cfg = cfg
+        self.tokens = nn.Embedding(cfg.vocab_size, cfg.dim, padding_idx=0)
+        self.positions = nn.Parameter(torch.randn(cfg.max_tokens, cfg.dim) * 0.02)
+        layer = nn.TransformerEncoderLayer(cfg.dim, cfg.heads, 4 * cfg.dim, dropout=0.0, batch_first=True,
+                                           norm_first=True)
+        self.transformer = nn.TransformerEncoder(layer, cfg.layers, enable_nested_tensor=False)
+        self.out = nn.Sequential(nn.LayerNorm(cfg.dim), nn.Linear(cfg.dim, cfg.embed_dim))
+
+    def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        ids, mask = ids[:, :self.cfg.max_tokens], mask[:, :self.cfg.max_tokens]
+        h = self.tokens(ids) + self.positions[: ids.shape[1]]  # (N, L, dim)
+        h = self.transformer(h, src_key_padding_mask=~mask)
+        weight = mask.unsqueeze(-1).float()
+        pooled = (h * weight).sum(1) / weight.sum(1).clamp(min=1.0)  # (N, dim): mean of the real tokens
+        return nn.functional.normalize(self.out(pooled), dim=-1)
+
+
+class ImageEncoder(nn.Module):
+    """images (N, channels, 28, 28) in [-1, 1] -> embeddings (N, embed_dim), unit length."""
+
+    def __init__(self, cfg: ClipConfig):
+        super().__init__()
+        w = cfg.image_width
+        self.net = nn.Sequential(
+            nn.Conv2d(cfg.channels, w, 3, padding=1), nn.GELU(), nn.MaxPool2d(2),  # 28 => 14
+            nn.Conv2d(w, 2 * w, 3, padding=1), nn.GELU(), nn.MaxPool2d(2),  # 14 => 7
+            nn.Conv2d(2 * w, 2 * w, 3, padding=1), nn.GELU(), nn.Flatten(),
+            nn.Linear(2 * w * 7 * 7, cfg.embed_dim))
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        return nn.functional.normalize(self.net(images), dim=-1)
+
+
+class Clip(nn.Module):
+    """Both encoders and the learned temperature: ``logits(text, image)`` (N_text, N_image)."""
+
+    def __init__(self, cfg: ClipConfig):
+        super().__init__()
+        self.cfg = cfg
+        self.text, self.image = TextEncoder(cfg), ImageEncoder(cfg)
+        self.logit_scale = nn.Parameter(torch.tensor(math.log(1 / 0.07)))
+
+    def logits(self, text: torch.Tensor, image: torch.Tensor) -> torch.Tensor:
+        """Scaled cosine similarities of unit embeddings text (N, D) and image (M, D) -> (N, M)."""
+        return self.logit_scale.clamp(max=math.log(100.0)).exp() * text @ image.T
