@@ -12,13 +12,16 @@ from dataclasses import dataclass
 
 from ..gan.recipes import RECIPES
 from .evaluators import gan_evaluator, unet_evaluator
+from .text2img_evaluator import text2img_evaluator
 from .train_gan import train_gan
+from .train_text2img import train_text2img
 from .train_unet import train_unet
 
 
 @dataclass(frozen=True)
 class Kind:
-    """family: 'gan' (samples from noise) or 'editing'; train: args -> exit code; evaluate:
+    """family: 'gan' (samples from noise), 'editing' or 'text' (samples from a description);
+    train: args -> exit code; evaluate:
     (path, args) -> (payload, text); default_n: ``evaluate --n`` when not given."""
 
     family: str
@@ -30,6 +33,8 @@ class Kind:
 OTHER_KINDS: dict[str, Kind] = {
     # the classical baselines are slow, so the U-Net is scored on 1000 test images by default
     "unet": Kind("editing", train_unet, unet_evaluator, default_n=1000),
+    # one prompt per test image, 2000 by default: the encoder's retrieval and the samples' attributes
+    "text2img": Kind("text", train_text2img, text2img_evaluator, default_n=2000),
 }
 KINDS: dict[str, Kind] = {**{name: Kind("gan", train_gan, gan_evaluator) for name in RECIPES}, **OTHER_KINDS}
 

@@ -1,7 +1,8 @@
 """``python -m course_lib sample CHECKPOINT --n 64 --out grid.png``: images from a trained generator.
 
 ``--out`` names the form (``sample_output``): ``grid.png`` a grid, ``fakes.npz`` uint8 arrays (and the labels),
-``fakes/`` one numbered PNG per image, the folder FID tools read. ``--data DIR`` only checks that a generator of
+``fakes/`` one numbered PNG per image, the folder FID tools read. A text2img file draws ``--prompt``
+(``sample_text``). ``--data DIR`` only checks that a generator of
 photos was trained on DIR (``folder.check_trained_on``): sampling itself needs no data.
 """
 
@@ -12,13 +13,19 @@ from pathlib import Path
 import torch
 
 from ..categories import CLASS_NAMES, category_index
+from ..describe.text2img import is_text2img
 from ..gan.checkpoint import read_generator
 from ..gan.sampling import default_labels, sample
 from ..runtime import select_device
+from ..serialization import read_torch_file
 from . import UserError
 from .args import count, seed
 from .folder import check_trained_on
 from .sample_output import output_form, write_samples
+from .sample_text import sample_prompt
+
+MISSING = ("`python -m course_lib train KIND --out DIR` writes DIR/checkpoint.pt; the repository ships "
+           "checkpoints/KIND.pt.")
 
 
 def register(subparsers) -> None:
@@ -38,6 +45,8 @@ def register(subparsers) -> None:
                    "(0-9) or name ('Dress', '连衣裙')")
     p.add_argument("--data", default=None, metavar="DIR",
                    help="generators of photos (`train --data`): check that it was trained on DIR, refuse otherwise")
+    p.add_argument("--prompt", default=None, help="text2img files: the description to draw, English or 中文, e.g. "
+                   "\"a light blue ankle boot\" or \"红色宽松连衣裙\"")
     p.set_defaults(run=run)
 
 
@@ -67,6 +76,12 @@ def run(args) -> int:
     if args.n < 1:
         raise ValueError(f"--n must be at least 1, got {args.n}.")
     output_form(Path(args.out))  # a bad --out is refused before the model is loaded
+    if is_text2img(read_torch_file(args.checkpoint, "model file", missing_hint=MISSING)):
+        return sample_prompt(args)
+    if args.prompt is not None:
+        raise UserError(f"--prompt needs a text-conditioned checkpoint (`train text2img`, or the shipped "
+                        f"checkpoints/text2img.pt); {args.checkpoint} is not one. For a category use --label with a "
+                        "cgan file (e.g. --label 连衣裙).")
     generator, obj, step = load(args.checkpoint, not args.no_ema, select_device(args.device))
     kind = obj["kind"]
     checked = check_trained_on(args.data, obj, args.checkpoint) if args.data is not None else ""

@@ -54,6 +54,8 @@ GAN_ONLY = ("data", "image_size", "channels", "precision")
 def run(args) -> int:
     """Dispatch on the model kind to its runner; refuse the U-Net's options for a GAN."""
     kind = get_kind(args.kind)
+    if kind.family == "text":  # its own flag checks (commands.train_text2img.check_flags)
+        return kind.train(args)
     given = [f"--{name}" for name in UNET_ONLY if getattr(args, name, None) is not None]
     if kind.family == "gan" and given:
         raise UserError(f"{', '.join(given)} {'is' if len(given) == 1 else 'are'} for `train unet` only; {args.kind} "

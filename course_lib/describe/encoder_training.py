@@ -16,7 +16,7 @@ from tqdm.auto import tqdm
 
 from ..models.clip import Clip, ClipConfig
 from ..runtime import eval_mode
-from .captions import LANGUAGES, captions_for
+from .captions import LANGUAGES, caption
 from .catalog import Edition
 from .contrastive import info_nce, match_matrix, recall_at
 from .tokenizer import encode, word_dropout
@@ -25,15 +25,12 @@ DROPOUT = 0.1
 
 
 def caption_batch(data: Edition, index: torch.Tensor, rng: random.Random, split: str = "seen",
-                  language: str | None = None, mention: float = 0.6):
+                  language: str | None = None, mention: float = 0.6) -> list:
     """Captions of the images at ``index``, each in ``language`` (or English/Chinese at random)."""
-    subset = data.subset(index)
-    out = []
-    for i in range(len(index)):
-        lang = language or rng.choice(LANGUAGES)
-        one = {k: v[i:i + 1] for k, v in subset.attributes.items()}
-        out += captions_for(subset.labels[i:i + 1], one, rng.randrange(2 ** 31), split, lang, mention)
-    return out
+    labels = data.labels[index].tolist()
+    values = {name: v[index].tolist() for name, v in data.attributes.items()}
+    return [caption(labels[i], {name: values[name][i] for name in values}, rng, split,
+                    language or rng.choice(LANGUAGES), mention) for i in range(len(labels))]
 
 
 def train_clip(data: Edition, tokenizer: Tokenizer, steps: int, batch_size: int = 256, seed: int = 0,

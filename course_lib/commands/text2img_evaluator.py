@@ -1,0 +1,42 @@
+"""The ``evaluate`` report of a text2img file (``describe.evaluation.evaluate_text2img``): JSON fields and text.
+
+Fields: ``retrieval_recall_at_1`` and ``retrieval_recall_at_5`` ({seen_en, seen_zh, held_out_en,
+held_out_zh}), ``category_accuracy`` (samples, by the course classifier) beside ``category_accuracy_real``,
+``attribute_accuracy`` ({colour, tone, width, pattern}: measured attributes of the samples against the
+prompt) beside ``attribute_chance`` and ``tagger_on_real``, ``majority_baseline`` and ``fid_course``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..describe.evaluation import evaluate_text2img
+from ..describe.text2img import load
+from . import UserError
+
+
+def format_report(result: dict) -> str:
+    """The text form of ``evaluate_text2img``'s result."""
+    lines = [f"text2img on {result['n']} test prompts (seed {result['seed']})", "",
+             "text -> image retrieval     recall@1   recall@5"]
+    for key, r1 in result["retrieval_recall_at_1"].items():
+        lines.append(f"  {key:<24}  {r1:8.3f}   {result['retrieval_recall_at_5'][key]:8.3f}")
+    lines += ["", f"category of samples (classifier): {result['category_accuracy']:.3f}   "
+              f"(real images {result['category_accuracy_real']:.3f}, chance 0.100)", "",
+              "attribute of samples = prompt   samples   chance   tagger on real"]
+    tagger = result.get("tagger_on_real", {})
+    for name, value in result["attribute_accuracy"].items():
+        lines.append(f"  {name:<28} {value:8.3f} {result['attribute_chance'][name]:8.3f} "
+                     f"{tagger.get(name, float('nan')):12.3f}")
+    lines += ["", f"FID (course scale, luminance views): {result['fid_course']:.2f}"]
+    return "\n".join(lines)
+
+
+def text2img_evaluator(path: Path, args) -> tuple[dict, str]:
+    """Evaluator of text2img files. Uses ``args.n`` (test prompts) and ``args.seed``."""
+    given = [flag for flag, on in (("--calibration", args.calibration), ("--inception-weights",
+             args.inception_weights), ("--data", args.data), ("--no-gan-train", args.no_gan_train)) if on]
+    if given:
+        raise UserError(f"{', '.join(given)}: not for a text2img file (it is scored on the colour edition).")
+    result = evaluate_text2img(load(path), n=args.n, seed=args.seed)
+    return result, format_report(result)

@@ -1,0 +1,77 @@
+"""``python -m course_lib train text2img``: the description-to-image model of lesson 07 (描述→图片).
+
+Trains the three phases of ``course_lib.describe.training`` on the colour edition of the catalog and writes
+``--out`` (default ``runs/text2img``): ``checkpoint.pt`` (the text2img file, after every phase) and
+``samples.png`` (one row per example prompt, English and 中文). ``--resume`` keeps the finished phases.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import torch
+
+from ..describe.catalog import edition, training_thresholds
+from ..describe.text2img import load, save
+from ..describe.training import FAST_RECIPE, PHASES, RECIPE, train_phases
+from ..plots import save_grid
+from ..runtime import configure_cpu_threads, fast_mode, resolve_precision, say, select_device
+from . import UserError
+
+EXAMPLE_PROMPTS = ("a red dress", "红色宽松连衣裙", "a light blue ankle boot", "一双黑色短靴", "a dark green coat",
+                   "黄色花纹T恤", "a wide pink bag", "紫色修身长裤")
+FAST_IMAGES = 2048
+REFUSED = ("batch_size", "global_batch_size", "lr", "exclude_category", "data", "image_size", "channels", "task",
+           "steps", "strength", "adversarial")
+
+
+def check_flags(args) -> None:
+    """Refuse the GAN and U-Net flags this kind does not take, naming what it does take."""
+    given = [f"--{name.replace('_', '-')}" for name in REFUSED if getattr(args, name, None) is not None]
+    if given:
+        raise UserError(f"{', '.join(given)}: not for `train text2img`, which trains on the colour edition of the "
+                        "catalog with its recipe (it takes --epochs, --seed, --out, --resume, --precision, --fast).")
+
+
+def recipe_for(args, fast: bool):
+    """The recipe, with ``--epochs`` scaling the GAN phase's steps (one epoch = 60000 / batch steps)."""
+    recipe = FAST_RECIPE if fast else RECIPE
+    if args.epochs is not None:
+        steps = max(1, round(args.epochs * 60_000 / recipe.gan_batch))
+        recipe = dataclasses.replace(recipe, gan_steps=steps)
+    return recipe
+
+
+def train_text2img(args) -> int:
+    """Train (or resume) and write the model file and the sample rows; returns the exit code."""
+    check_flags(args)
+    fast = args.fast or fast_mode()
+    out = Path(args.out or "runs/text2img")
+    path = out / "checkpoint.pt"
+    if path.exists() and not args.resume:
+        raise UserError(f"{path} already exists: add --resume to continue it, or pick another --out.")
+    previous = load(path, finished=False) if args.resume and path.exists() else None
+    configure_cpu_threads()
+    device = select_device(args.device)
+    precision = resolve_precision(args.precision or "auto", device)
+    seed = args.seed if args.seed is not None else 0
+    recipe = recipe_for(args, fast)
+    if previous is not None:
+        saved = previous.extra
+        if saved.get("seed") != seed or saved.get("precision") != precision or saved.get("recipe") != \
+                dataclasses.asdict(recipe):
+            raise UserError(f"{path} was trained with seed {saved.get('seed')}, precision {saved.get('precision')} "
+                            f"and recipe {saved.get('recipe')}; resume with the same flags (or use another --out).")
+        say(f"resuming {path}: phases done {', '.join(saved.get('phases', {})) or 'none'} of {', '.join(PHASES)}")
+    say("colour edition: measuring the attributes of the training split (thresholds per category)")
+    thresholds = training_thresholds()
+    data = edition("train", thresholds, FAST_IMAGES if fast else None)
+    say(f"train text2img: {len(data)} images, seed {seed}, {precision}, recipe {dataclasses.asdict(recipe)}")
+    model = train_phases(data, thresholds, recipe, seed, precision, previous, lambda m: save(path, m))
+    images = [model.generate(prompt, n=8, seed=seed)[0] for prompt in EXAMPLE_PROMPTS]
+    save_grid(torch.cat(images), out / "samples.png", nrow=8)
+    seconds = sum(p["seconds"] for p in model.extra["phases"].values())
+    print(f"wrote {path} and {out / 'samples.png'} (rows: {'; '.join(EXAMPLE_PROMPTS)}); phases took "
+          f"{seconds:.0f} s")
+    return 0

@@ -1,0 +1,85 @@
+"""Every number of a description-to-image model, on the test split of the colour edition.
+
+- retrieval: text -> image recall@1 and @5 of the encoder, seen and held-out phrasings, English and 中文
+  (``encoder_training.retrieval``; a caption per test image naming every attribute, the gallery its images);
+- generated images: one prompt per test image naming its category and every attribute (seen phrasings,
+  English and Chinese alternately); the samples' category is read by the course classifier from their
+  luminance (``colour.luminance_view``), their attributes are *measured* (``attributes.measure``) and
+  compared with the prompt, each next to chance and to the tagger's accuracy on the real test images;
+- FID on the course scale: the course classifier's features of the samples' luminance views against those of
+  the real test images of the edition (the same n).
+"""
+
+from __future__ import annotations
+
+import random
+
+import torch
+
+from ..data import to_float
+from ..metrics.features import extract, make_extractor
+from ..metrics.frechet import fid_from_features
+from .attributes import VALUES, measure
+from .catalog import Edition, edition
+from .colour import luminance_view
+from .encoder_training import caption_batch, retrieval
+from .tagger import head_accuracy, majority_accuracy, predict
+from .text2img import TextToImage
+from .text_gan import generate
+
+RETRIEVAL_IMAGES = 1000
+
+
+def to_uint8(images: torch.Tensor) -> torch.Tensor:
+    """(N, 3, H, W) in [-1, 1] -> uint8 (N, 3, H, W)."""
+    return ((images + 1) * 127.5).round().clamp(0, 255).to(torch.uint8)
+
+
+def prompts_for(data: Edition, seed: int) -> list[str]:
+    """One full prompt per image of ``data``: English for even positions, Chinese for odd ones."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(len(data)):
+        language = "en" if i % 2 == 0 else "zh"
+        out.append(caption_batch(data, torch.tensor([i]), rng, "seen", language, mention=1.0)[0].text)
+    return out
+
+
+def generated_scores(model: TextToImage, data: Edition, seed: int) -> tuple[dict, torch.Tensor, torch.Tensor]:
+    """(scores of samples drawn from ``data``'s prompts, their classifier features, the real features)."""
+    prompts = prompts_for(data, seed)
+    embeddings = torch.cat([model.embed(prompts[i:i + 500]) for i in range(0, len(prompts), 500)])
+    fake = torch.cat([generate(model.generator, embeddings[i:i + 500], seed=seed + i)
+                      for i in range(0, len(embeddings), 500)])
+    found = measure(to_uint8(fake), data.labels, model.thresholds)
+    extractor = make_extractor()
+    fake_features, logits = extract(to_float(luminance_view(to_uint8(fake))), extractor, progress=False)
+    real_features, real_logits = extract(to_float(luminance_view(data.images)), extractor, progress=False)
+    scores = {"category_accuracy": round((logits.argmax(1) == data.labels).float().mean().item(), 4),
+              "category_accuracy_real": round((real_logits.argmax(1) == data.labels).float().mean().item(), 4),
+              "attribute_accuracy": {name: round((found[name] == data.attributes[name]).float().mean().item(), 4)
+                                     for name in VALUES}}
+    if model.tagger is not None:
+        tagged = predict(model.tagger, fake)
+        truth = {"category": data.labels, **data.attributes}
+        scores["tagger_on_generated"] = {name: round((tagged[name] == truth[name]).float().mean().item(), 4)
+                                         for name in tagged}
+    return scores, fake_features, real_features
+
+
+def evaluate_text2img(model: TextToImage, n: int = 2000, seed: int = 0, train: Edition | None = None) -> dict:
+    """Every metric above; n test images (prompts), at most 10000. ``train`` (for the majority baseline) is
+    the first 10000 training images when None."""
+    test = edition("test", model.thresholds, min(n, 10_000))
+    recall = retrieval(model.clip, model.tokenizer, test.subset(slice(0, RETRIEVAL_IMAGES)), seed)
+    scores, fake_features, real_features = generated_scores(model, test, seed)
+    train = train if train is not None else edition("train", model.thresholds, 10_000)
+    chance = {name: round(1 / len(values), 4) for name, values in VALUES.items()}
+    out = {"n": len(test), "seed": seed,
+           "retrieval_recall_at_1": {key: r["1"] for key, r in recall.items()},
+           "retrieval_recall_at_5": {key: r["5"] for key, r in recall.items()},
+           **scores, "attribute_chance": chance, "majority_baseline": majority_accuracy(train, test),
+           "fid_course": round(fid_from_features(fake_features.numpy(), real_features.numpy()), 3)}
+    if model.tagger is not None:
+        out["tagger_on_real"] = head_accuracy(model.tagger, test)
+    return out

@@ -1,0 +1,88 @@
+"""Training a description-to-image model in three seeded phases: text encoder, tagger, GAN.
+
+1. ``encoder``: the tokenizer learns the seen captions' vocabulary; CLIP trains with InfoNCE (seed s);
+2. ``tagger``: the attribute tagger trains on the measured attributes (seed s + 1);
+3. ``gan``: the text-conditioned GAN trains on the frozen encoder's embeddings (seed s + 2).
+
+After each phase the model file is written (``text2img.save``) with the finished phases in
+``extra['phases']``. A resumed run keeps the finished phases and reruns an unfinished one from its first
+step; every phase is seeded on its own, so the result equals a run that was never interrupted.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..models.text_gan import TextGANConfig
+from .captions import training_corpus
+from .catalog import Edition
+from .encoder_training import train_clip
+from .tagger import train_tagger
+from .text2img import TextToImage
+from .text_gan import GANRun, train_text_gan
+from .tokenizer import train_tokenizer
+
+PHASES = ("encoder", "tagger", "gan")
+
+
+@dataclass(frozen=True)
+class Text2ImgRecipe:
+    """Steps and batch sizes of the three phases; lr and mismatch are the GAN's."""
+
+    clip_steps: int = 600
+    clip_batch: int = 256
+    tagger_steps: int = 600
+    tagger_batch: int = 128
+    gan_steps: int = 3000
+    gan_batch: int = 64
+    lr: float = 2e-4
+    mismatch: bool = True
+    gan_width: int = 48
+
+    def __post_init__(self):
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if f.type in ("int", "float") and not value > 0:
+                raise ValueError(f"Text2ImgRecipe.{f.name} must be positive, got {value}.")
+
+
+RECIPE = Text2ImgRecipe()
+FAST_RECIPE = Text2ImgRecipe(clip_steps=30, clip_batch=64, tagger_steps=20, tagger_batch=64, gan_steps=30,
+                             gan_batch=32, gan_width=16)
+
+
+def train_phases(data: Edition, thresholds, recipe: Text2ImgRecipe, seed: int, precision: str = "fp32",
+                 model: TextToImage | None = None, save: Callable[[TextToImage], None] = lambda m: None,
+                 progress: bool = True) -> TextToImage:
+    """Run the phases not yet in ``model.extra['phases']`` (all when ``model`` is None), calling ``save``
+    after each; returns the finished model. data: the training split of the colour edition."""
+    done = dict(model.extra.get("phases", {})) if model is not None else {}
+    if model is None or "encoder" not in done:
+        start = time.perf_counter()
+        tokenizer = train_tokenizer(training_corpus(seed))
+        clip, losses = train_clip(data, tokenizer, recipe.clip_steps, recipe.clip_batch, seed, progress=progress)
+        done = {"encoder": {"seconds": round(time.perf_counter() - start, 1), "final_loss": round(losses[-1], 4)}}
+        model = TextToImage(tokenizer, clip, None, None, thresholds,
+                            {"recipe": dataclasses.asdict(recipe), "seed": seed, "precision": precision,
+                             "phases": done})
+        save(model)
+    if "tagger" not in done:
+        start = time.perf_counter()
+        model.tagger = train_tagger(data, recipe.tagger_steps, recipe.tagger_batch, seed + 1, progress=progress)
+        done["tagger"] = {"seconds": round(time.perf_counter() - start, 1)}
+        model.extra["phases"] = done
+        save(model)
+    if "gan" not in done:
+        start = time.perf_counter()
+        run = GANRun(recipe.gan_steps, recipe.gan_batch, recipe.lr, seed + 2, recipe.mismatch, precision)
+        cfg = TextGANConfig(embed_dim=model.clip.cfg.embed_dim, width=recipe.gan_width)
+        model.generator, run = train_text_gan(data, model.clip, model.tokenizer, run, cfg, progress)
+        done["gan"] = {"seconds": round(time.perf_counter() - start, 1),
+                       "final_d_loss": round(run.history["d_loss"][-1], 4),
+                       "final_g_loss": round(run.history["g_loss"][-1], 4)}
+        model.extra["phases"] = done
+        save(model)
+    return model
