@@ -76,7 +76,7 @@ def run(args) -> int:
     if args.n < 1:
         raise ValueError(f"--n must be at least 1, got {args.n}.")
     output_form(Path(args.out))  # a bad --out is refused before the model is loaded
-    if is_text2img(read_torch_file(args.checkpoint, "model file", missing_hint=MISSING)):
+    if is_text2img(read_torch_file(args.checkpoint, "checkpoint", missing_hint=MISSING)):
         return sample_prompt(args)
     if args.prompt is not None:
         raise UserError(f"--prompt needs a text-conditioned checkpoint (`train text2img`, or the shipped "

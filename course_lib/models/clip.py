@@ -2,8 +2,9 @@
 
 Text: token embedding + learned position embedding -> ``layers`` pre-norm transformer blocks (``Block``:
 attention with ``F.scaled_dot_product_attention``, then an MLP; 3x faster here than ``nn.TransformerEncoder``
-at this size) -> mean over the real tokens -> linear -> L2-normalised (N, embed_dim). Characters of Chinese words need their neighbours (色
-after 红 is a colour, after 深 a tone), which attention gives and a bag of embeddings does not.
+at this size) -> mean over the real tokens -> linear -> L2-normalised (N, embed_dim). Characters of Chinese
+words need their neighbours (色 after 红 is a colour, after 深 a tone), which attention gives and a bag of
+embeddings does not.
 Image: 28 => 14 (w) => 7 (2w) strided convolutions, flattened -> linear -> L2-normalised (N, embed_dim).
 ``logit_scale`` is CLIP's learned inverse temperature, started at 1 / 0.07 and capped at 100.
 """

@@ -2,11 +2,10 @@
 
 import math
 
-from describe.edition_files import tiny_model
-
 from course_lib.describe.attributes import VALUES, fit_thresholds
 from course_lib.describe.catalog import tinted_split
 from course_lib.describe.evaluation import evaluate_text2img
+from describe.edition_files import tiny_model
 
 
 def test_every_field_is_reported():

@@ -2,11 +2,11 @@
 
 import pytest
 import torch
-from describe.edition_files import tiny_model
 
 from course_lib.describe.prompts import PromptError
 from course_lib.describe.text2img import load, save
 from course_lib.serialization import CheckpointError
+from describe.edition_files import tiny_model
 
 
 @pytest.fixture(scope="module")

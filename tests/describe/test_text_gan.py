@@ -2,7 +2,6 @@
 
 import torch
 import torch.nn.functional as F
-from describe.edition_files import constructed_edition
 
 from course_lib.describe.captions import training_corpus
 from course_lib.describe.encoder_training import train_clip
@@ -10,6 +9,7 @@ from course_lib.describe.text_gan import GANRun, g_loss, generate, matching_awar
 from course_lib.describe.tokenizer import train_tokenizer
 from course_lib.models.clip import ClipConfig
 from course_lib.models.text_gan import TextGANConfig
+from describe.edition_files import constructed_edition
 
 
 def test_losses_follow_their_formulas():

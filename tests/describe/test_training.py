@@ -1,9 +1,9 @@
 """course_lib.describe.training: three phases, a file after each, and a resumed run equal to an unbroken one."""
 
 import torch
-from describe.edition_files import tiny_model
 
 from course_lib.describe.training import PHASES
+from describe.edition_files import tiny_model
 
 
 def test_phases_and_exact_resume():
