@@ -33,6 +33,14 @@ def caption_batch(data: Edition, index: torch.Tensor, rng: random.Random, split:
                     language or rng.choice(LANGUAGES), mention) for i in range(len(labels))]
 
 
+def one_cycle(optimiser, lr: float, steps: int):
+    """OneCycle (10 % warm-up, at least two steps of it) for runs of 3 steps and more; a constant rate below."""
+    if steps < 3:
+        return torch.optim.lr_scheduler.LambdaLR(optimiser, lambda step: 1.0)
+    warmup = min(0.5, max(0.1, 2.0 / steps))
+    return torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=lr, total_steps=steps, pct_start=warmup)
+
+
 def train_clip(data: Edition, tokenizer: Tokenizer, steps: int, batch_size: int = 256, seed: int = 0,
                lr: float = 2e-3, cfg: ClipConfig | None = None, progress: bool = True) -> tuple[Clip, list[float]]:
     """(the trained Clip, the loss of every step)."""
@@ -40,7 +48,7 @@ def train_clip(data: Edition, tokenizer: Tokenizer, steps: int, batch_size: int 
     cfg = cfg or ClipConfig(vocab_size=tokenizer.get_vocab_size())
     model = Clip(cfg)
     optimiser = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=lr, total_steps=steps, pct_start=0.1)
+    schedule = one_cycle(optimiser, lr, steps)
     rng, g = random.Random(seed), torch.Generator().manual_seed(seed)
     images = data.floats()
     losses = []

@@ -29,3 +29,10 @@ def test_retrieval_reports_every_split_and_language():
     result = retrieval(model, tokenizer, data)
     assert set(result) == {"seen_en", "seen_zh", "held_out_en", "held_out_zh"}
     assert all(0.0 <= r["1"] <= r["5"] <= 1.0 for r in result.values())
+
+
+def test_any_number_of_steps_trains():
+    data, tokenizer = constructed_edition(40), train_tokenizer(training_corpus())
+    for steps in (1, 2, 3, 10):
+        _, losses = train_clip(data, tokenizer, steps=steps, batch_size=8, cfg=small(tokenizer), progress=False)
+        assert len(losses) == steps
