@@ -30,7 +30,7 @@ def _matrices() -> list[tuple]:
             (torch.randn(8, 8, generator=g) + torch.randn(8, 1, generator=g),)]
 
 
-@exercise("the InfoNCE loss", "cross-entropy of each row (caption -> which image?) and of each column (image -> "
+@exercise("InfoNCE loss", "cross-entropy of each row (caption -> which image?) and of each column (image -> "
                               "which caption?) with the diagonal as the right answer; average the two.")
 def check_info_nce(fn) -> CheckResult:
     """Compare ``fn(logits)`` with the library's symmetric InfoNCE."""
@@ -38,7 +38,7 @@ def check_info_nce(fn) -> CheckResult:
                   "only the caption side: add the image side, the same cross-entropy on logits.T, and average."),
              Hint(lambda got, exp, args: torch.allclose(torch.as_tensor(got), 2 * exp, atol=1e-5),
                   "the sum of the two sides: InfoNCE averages them (1/2 each).")]
-    return check_function("the InfoNCE loss", fn, _info_nce_reference, _matrices(), hints)
+    return check_function("InfoNCE loss", fn, _info_nce_reference, _matrices(), hints)
 
 
 def _pairs() -> list[tuple]:
@@ -58,7 +58,7 @@ def _mismatched_as_real(real, mismatched, fake):
     return f(real, ones) + 0.5 * (f(mismatched, ones) + f(fake, zeros))
 
 
-@exercise("the matching-aware D loss", "BCE(real pairs, 1) + 1/2 [BCE(mismatched pairs, 0) + BCE(generated "
+@exercise("matching-aware D loss", "BCE(real pairs, 1) + 1/2 [BCE(mismatched pairs, 0) + BCE(generated "
                                        "pairs, 0)]; binary_cross_entropy_with_logits takes the logits directly.")
 def check_matching_aware_loss(fn) -> CheckResult:
     """Compare ``fn(real, mismatched, fake)`` with ``text_gan.matching_aware_d_loss``."""
@@ -67,7 +67,7 @@ def check_matching_aware_loss(fn) -> CheckResult:
                   "as a generated one, and together they weigh as much as the real pairs."),
              Hint(lambda got, exp, args: torch.allclose(torch.as_tensor(got), _mismatched_as_real(*args), atol=1e-5),
                   "the mismatched pairs are fake: their target is 0, not 1.")]
-    return check_function("the matching-aware D loss", fn, matching_aware_d_loss, _pairs(), hints)
+    return check_function("matching-aware D loss", fn, matching_aware_d_loss, _pairs(), hints)
 
 
 ATTRIBUTE_CHOICES = ("colour", "tone", "width", "pattern")

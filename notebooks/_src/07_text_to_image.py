@@ -234,8 +234,9 @@ demo, run = train_text_gan(train, model.clip, model.tokenizer, GANRun(steps=pick
                            TextGANConfig(width=pick(32, 8)))
 prompt_rows = ["a red dress", "一双黑色短靴", "a light blue coat", "黄色花纹T恤"]
 e = model.embed(prompt_rows).repeat_interleave(8, dim=0)
+print("rows 1-4 (demo run) and 5-8 (shipped GAN), one prompt per row:", " · ".join(prompt_rows))
 show_images(torch.cat([generate(demo, e), generate(model.generator, e)]), nrow=8,
-            title="demo run (4 rows), then the shipped GAN (4 rows): " + " · ".join(prompt_rows))
+            title="the demo run (rows 1-4), then the shipped GAN (rows 5-8)")
 
 # %% [markdown]
 # ## 5. The attribute tagger (商品属性标注)
@@ -283,7 +284,7 @@ ends = model.embed(["a red dress", "一件蓝色外套"])
 weights = torch.linspace(0, 1, 8)[:, None]
 path = torch.nn.functional.normalize((1 - weights) * ends[0] + weights * ends[1], dim=1)
 show_images(torch.cat([generate(model.generator, path, seed=s) for s in range(3)]), nrow=8,
-            title="'a red dress' -> '一件蓝色外套', three noise seeds")
+            title="from the first description (left) to the second (right), three noise seeds")
 
 # %% [markdown]
 # ## 8. The measured numbers, and the keyword baseline
