@@ -51,9 +51,10 @@ def generated_scores(model: TextToImage, data: Edition, seed: int) -> tuple[dict
     embeddings = torch.cat([model.embed(prompts[i:i + 500]) for i in range(0, len(prompts), 500)])
     fake = torch.cat([generate(model.generator, embeddings[i:i + 500], seed=seed + i)
                       for i in range(0, len(embeddings), 500)])
-    found = measure(to_uint8(fake), data.labels, model.thresholds)
+    pixels = to_uint8(fake)
+    found = measure(pixels, data.labels, model.thresholds)
     extractor = make_extractor()
-    fake_features, logits = extract(to_float(luminance_view(to_uint8(fake))), extractor, progress=False)
+    fake_features, logits = extract(to_float(luminance_view(pixels)), extractor, progress=False)
     real_features, real_logits = extract(to_float(luminance_view(data.images)), extractor, progress=False)
     scores = {"category_accuracy": round((logits.argmax(1) == data.labels).float().mean().item(), 4),
               "category_accuracy_real": round((real_logits.argmax(1) == data.labels).float().mean().item(), 4),

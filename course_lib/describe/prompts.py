@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tokenizers import Tokenizer
 
@@ -41,7 +42,8 @@ class PromptCheck:
     notes: tuple
 
 
-def lexicon() -> list[tuple[str, str, int, str]]:
+@lru_cache(maxsize=1)
+def lexicon() -> tuple[tuple[str, str, int, str], ...]:
     """(phrase, attribute, value index, language) for every synonym, longest phrase first."""
     rows = []
     for language, table, nouns in (("en", WORDS_EN, CATEGORY_EN), ("zh", WORDS_ZH, CATEGORY_ZH)):
@@ -49,7 +51,7 @@ def lexicon() -> list[tuple[str, str, int, str]]:
             for value, (seen, held) in values.items():
                 rows += [(w, name, VALUES[name].index(value), language) for w in seen + held]
         rows += [(w, "category", k, language) for k, words in enumerate(nouns) for w in words]
-    return sorted(rows, key=lambda row: -len(row[0]))
+    return tuple(sorted(rows, key=lambda row: -len(row[0])))  # built once per process
 
 
 def find_phrases(text: str) -> list[tuple[str, str, int]]:

@@ -35,7 +35,7 @@
 # 4. Read the measured numbers: retrieval, category and attribute accuracy of samples, next to chance.
 # 5. Name what this small encoder cannot do, and how CLIP or e5 do the same job at scale.
 #
-# In JupyterLab the lesson runs at full size (a few minutes on a 2-core CPU); in CI (`COURSE_FAST=1`) every
+# In JupyterLab the lesson runs at full size (about a minute on a 2-core CPU, measured with the shipped model present); in CI (`COURSE_FAST=1`) every
 # run is shrunk with `pick(full, fast)`. The model the widgets use is the shipped `checkpoints/text2img.pt`,
 # trained by `python -m course_lib train text2img` (its card is in `docs/models.md`).
 
@@ -311,7 +311,7 @@ print(f"FID on the course scale: {result['fid_course']:.2f}")
 # CLIP (Radford et al. 2021) trains the same InfoNCE on 400 million image-text pairs from the web, with a
 # transformer of 63 million parameters over a 49,152-token byte-pair vocabulary; multilingual e5 (Wang et al.
 # 2024) is trained contrastively on a billion text pairs in about 100 languages. They know "crimson", "gown" and
-# "长裙"; ours knows the ~120 pieces of its captions. Ours cannot:
+# "长裙"; ours knows the 115 pieces of its captions. Ours cannot:
 #
 # - read a word it never saw: it becomes `[UNK]` (trained with 10 % word dropout to mean "no information"),
 #   and the prompt check names it;
