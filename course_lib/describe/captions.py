@@ -55,13 +55,26 @@ CATEGORY_ZH = (("T恤", "上衣"), ("裤子", "长裤"), ("套头衫", "毛衣")
 MEASURE_ZH = ("件", "条", "件", "条", "件", "双", "件", "双", "个", "双")  # 一件T恤, 一条裤子, 一双短靴
 
 
+PLURAL_EN = frozenset({"trousers", "pants"})
+
+
+def article(noun: str, first: str) -> str:
+    """The English article before ``first`` (the next word) in a phrase about ``noun``, with its space:
+    none for a plural noun ("wide trousers"), "an " before a vowel ("an orange dress"), else "a "."""
+    if noun in PLURAL_EN:
+        return ""
+    return "an " if first[0] in "aeiou" else "a "
+
+
 def template_en(index: int, noun: str, words: list[str]) -> str:
     """English templates; 0-3 are seen in training, 4-5 held out."""
     if not words:
-        return (f"a {noun}", f"{noun}", f"a {noun}", f"{noun}", f"looking for a {noun}", f"one {noun}, please")[index]
+        a = article(noun, noun)
+        return (f"{a}{noun}", f"{noun}", f"{a}{noun}", f"{noun}", f"looking for {a}{noun}", f"{noun}, please")[index]
     listed = ", ".join(words)
-    return (f"a {' '.join(words)} {noun}", f"{noun} — {listed}", f"a {listed} {noun}", f"{noun} in {listed}",
-            f"looking for a {noun} that is {' and '.join(words)}", f"{' '.join(words)} {noun}, please")[index]
+    a, a_noun = article(noun, words[0]), article(noun, noun)
+    return (f"{a}{' '.join(words)} {noun}", f"{noun} — {listed}", f"{a}{listed} {noun}", f"{noun} in {listed}",
+            f"looking for {a_noun}{noun}, {' and '.join(words)}", f"{' '.join(words)} {noun}, please")[index]
 
 
 def template_zh(index: int, noun: str, words: list[str], measure: str) -> str:

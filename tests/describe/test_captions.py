@@ -55,3 +55,14 @@ def test_held_out_synonyms_are_made_of_known_tokens():
                 for word in held:
                     assert unknown_words(tokenizer, word) == [], word
     assert all(unknown_words(tokenizer, n) == [] for names in CATEGORY_EN for n in names)
+
+
+def test_english_articles_agree_with_the_noun_and_the_next_word():
+    orange = {"colour": 1, "tone": 0, "width": 2, "pattern": 0}
+    texts = {caption(c, orange, random.Random(s), split, "en", m).text
+             for c in (1, 3, 9) for s in range(40) for split in SPLITS for m in (0.0, 1.0)}
+    words = [t.split() for t in texts]
+    assert any(t.startswith("an orange") for t in texts) and any(t.startswith("an ankle boot") for t in texts)
+    assert not any(a == "a" and b[0] in "aeiou" for w in words for a, b in zip(w, w[1:]))
+    assert not any(a in ("a", "an") for w in words if w[-1] in ("trousers", "pants") or "trousers" in w
+                   or "pants" in w for a in w)
