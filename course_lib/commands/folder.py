@@ -101,3 +101,17 @@ def check_trained_on(folder, obj: dict, path) -> str:
                         f"{list(saved['classes']) or '(none: flat)'}: the folder changed since training.")
     return (f"checked: trained on {folder}" + (f" ({len(classes)} categories: {', '.join(classes)})" if classes else "")
             + f", {saved['image_size']} px, {saved['channels']} channel(s)")
+
+
+def folder_category_index(value, classes: list[str]) -> int:
+    """A category of a folder-trained model by index ("1") or by its subfolder's name, any case ("Dress");
+    UserError listing the folder's categories for anything else."""
+    text = str(value).strip()
+    if text.isdigit() and int(text) < len(classes):
+        return int(text)
+    for index, name in enumerate(classes):
+        if text.lower() == name.lower():
+            return index
+    names = ", ".join(f"{k} {name!r}" for k, name in enumerate(classes))
+    raise UserError(f"unknown category {value!r} for this model, trained on a folder whose categories are its "
+                    f"subfolders: give an index 0-{len(classes) - 1} or a name, one of {names}.")

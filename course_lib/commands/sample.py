@@ -20,7 +20,7 @@ from ..runtime import select_device
 from ..serialization import read_torch_file
 from . import UserError
 from .args import count, seed
-from .folder import check_trained_on
+from .folder import check_trained_on, folder_category_index
 from .sample_output import output_form, write_samples
 from .sample_text import sample_prompt
 
@@ -50,15 +50,16 @@ def register(subparsers) -> None:
     p.set_defaults(run=run)
 
 
-def label_batch(label, n: int, generator, kind: str):
-    """(labels (n,) int64 or None, text for the message) for ``--label``; clear errors for misuse."""
+def label_batch(label, n: int, generator, kind: str, classes: list[str] | None = None):
+    """(labels (n,) int64 or None, text for the message) for ``--label``; clear errors for misuse. ``classes``:
+    the subfolder names of a folder-trained model (``train --data``), else the catalog's ten categories."""
     if label is None:
         return None, ""
     if not getattr(generator, "num_classes", None):
         raise UserError(f"--label needs a conditional checkpoint (e.g. `train cgan`); this one is {kind!r}, "
                         "which draws unlabelled images. Drop --label.")
-    index = category_index(label)
-    return torch.full((n,), index, dtype=torch.long), f", category {index} {CLASS_NAMES[index]}"
+    index = folder_category_index(label, classes) if classes else category_index(label)
+    return torch.full((n,), index, dtype=torch.long), f", category {index} {(classes or CLASS_NAMES)[index]}"
 
 
 def load(path, use_ema: bool, device) -> tuple[torch.nn.Module, dict, int]:
@@ -85,7 +86,8 @@ def run(args) -> int:
     generator, obj, step = load(args.checkpoint, not args.no_ema, select_device(args.device))
     kind = obj["kind"]
     checked = check_trained_on(args.data, obj, args.checkpoint) if args.data is not None else ""
-    labels, what = label_batch(args.label, args.n, generator, kind)
+    classes = ((obj.get("extra") or {}).get("data") or {}).get("classes")
+    labels, what = label_batch(args.label, args.n, generator, kind, classes)
     num_classes = getattr(generator, "num_classes", None)
     per_class = labels is None and num_classes
     if num_classes and labels is None:

@@ -137,3 +137,22 @@ def test_sample_data_checks_the_folder_it_was_trained_on(shop, tmp_path, capsys,
     for folder, message in cases:
         assert main(["sample", str(slim), "--data", str(folder), "--out", str(tmp_path / "g.png")]) == 2, folder
         assert message in capsys.readouterr().err, folder
+
+
+def test_label_of_a_folder_trained_cgan_names_its_subfolders(shop, tmp_path, capsys):
+    """`sample --label` on a cgan trained on a folder resolves against the folder's categories, not the catalog's."""
+    import numpy as np
+
+    assert main(["train", "cgan", "--data", str(shop), "--image-size", "32", "--channels", "3", "--batch-size", "8",
+                 "--epochs", "1", "--out", str(tmp_path / "run")]) == 0
+    ckpt = str(tmp_path / "run" / "checkpoint.pt")
+    capsys.readouterr()
+    for label, index, name in (("dress", 1, "dress"), ("Sneaker", 2, "sneaker"), ("0", 0, "ankle-boot")):
+        assert main(["sample", ckpt, "--label", label, "--n", "3", "--out", str(tmp_path / "s.npz")]) == 0
+        assert f"category {index} {name}" in capsys.readouterr().out
+        with np.load(tmp_path / "s.npz") as data:
+            assert data["labels"].tolist() == [index] * 3
+    for label in ("Sandal", "3", "连衣裙"):  # catalog names and indices that this folder does not have
+        assert main(["sample", ckpt, "--label", label, "--out", str(tmp_path / "t.png")]) == 2
+        err = capsys.readouterr().err
+        assert "one of 0 'ankle-boot', 1 'dress', 2 'sneaker'" in err, label
