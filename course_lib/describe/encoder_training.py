@@ -9,6 +9,7 @@ Seeded: the same seed gives the same weights.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 
 import torch
 from tokenizers import Tokenizer
@@ -88,12 +89,19 @@ def embed_images(model: Clip, images: torch.Tensor, batch_size: int = 1000) -> t
 def retrieval(model: Clip, tokenizer: Tokenizer, data: Edition, seed: int = 0, ks=(1, 5)) -> dict[str, dict]:
     """Text -> image recall@k over ``data`` (gallery = its images, one caption per image that names every
     attribute), for seen and held-out phrasings in English and Chinese: {'seen_en': {'1': r, '5': r}, ...}."""
-    gallery = embed_images(model, data.floats())
+    return retrieval_of(lambda texts: embed_texts(model, tokenizer, texts), embed_images(model, data.floats()),
+                        data, seed, ks)
+
+
+def retrieval_of(embed: Callable[[list[str]], torch.Tensor], gallery: torch.Tensor, data: Edition, seed: int = 0,
+                 ks=(1, 5)) -> dict[str, dict]:
+    """``retrieval`` for any text tower: embed(texts) -> unit vectors (N, D), gallery (len(data), D) unit image
+    embeddings in the same space."""
     out = {}
     for split in ("seen", "held_out"):
         for language in LANGUAGES:
             captions = caption_batch(data, torch.arange(len(data)), random.Random(seed), split, language, 1.0)
-            similarity = embed_texts(model, tokenizer, [c.text for c in captions]) @ gallery.T
+            similarity = embed([c.text for c in captions]) @ gallery.T
             match = match_matrix(captions, data.labels, data.attributes)
             out[f"{split}_{language}"] = {str(k): round(recall_at(similarity, match, k), 4) for k in ks}
     return out

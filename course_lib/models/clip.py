@@ -106,3 +106,24 @@ class Clip(nn.Module):
     def logits(self, text: torch.Tensor, image: torch.Tensor) -> torch.Tensor:
         """Scaled cosine similarities of unit embeddings text (N, D) and image (M, D) -> (N, M)."""
         return self.logit_scale.clamp(max=math.log(100.0)).exp() * text @ image.T
+
+
+class LockedTextClip(nn.Module):
+    """CLIP with a locked, pretrained text tower (LiT, Zhai et al. 2022): the frozen sentence vectors
+    (N, text_dim) pass through a trainable linear map to (N, embed_dim); the image tower is ``ImageEncoder``."""
+
+    def __init__(self, text_dim: int, cfg: ClipConfig):
+        super().__init__()
+        if text_dim < 1:
+            raise ValueError(f"text_dim must be positive, got {text_dim}.")
+        self.cfg = cfg
+        self.head, self.image = nn.Linear(text_dim, cfg.embed_dim), ImageEncoder(cfg)
+        self.logit_scale = nn.Parameter(torch.tensor(math.log(1 / 0.07)))
+
+    def text(self, vectors: torch.Tensor) -> torch.Tensor:
+        """Frozen sentence vectors (N, text_dim) -> unit embeddings (N, embed_dim)."""
+        return nn.functional.normalize(self.head(vectors), dim=-1)
+
+    def logits(self, text: torch.Tensor, image: torch.Tensor) -> torch.Tensor:
+        """Scaled cosine similarities (N, M), as ``Clip.logits``."""
+        return self.logit_scale.clamp(max=math.log(100.0)).exp() * text @ image.T

