@@ -16,7 +16,7 @@ import torch
 
 from ..models import get_model_kind
 from ..photos.folders import layout, load_image_folder
-from ..runtime import say
+from ..runtime import is_main_process, say
 from . import UserError
 from .args import count
 
@@ -51,7 +51,7 @@ def folder_data(args, kind: str, model_cfg, ckpt: dict | None) -> tuple[torch.Te
         raise UserError(f"the checkpoint was trained at {saved['image_size']} px with {saved['channels']} channel(s); "
                         "resume with the same --image-size and --channels, or start a new run in another --out.")
     try:
-        data = load_image_folder(args.data, size=size, channels=channels)
+        data = load_image_folder(args.data, size=size, channels=channels, progress=is_main_process())
     except (FileNotFoundError, ValueError) as err:
         raise UserError(str(err)) from None
     if data.skipped:

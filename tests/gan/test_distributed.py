@@ -62,6 +62,25 @@ def test_train_writes_one_checkpoint_on_rank_0_and_rank_1_prints_and_writes_noth
     assert not torch.equal(ckpt["ranks"][0]["noise"], ckpt["ranks"][1]["noise"])  # seed + rank
 
 
+def test_train_on_a_photo_folder_under_two_processes(tmp_path, monkeypatch):
+    """``train dcgan --data DIR`` on 2 ranks: both read the folder (one cache file, written atomically), the
+    global batch spans both, and rank 0 alone writes a checkpoint that keeps the folder record."""
+    from course_lib.photos.folders import make_example_folder
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # inherited by the spawned ranks
+    shop = make_example_folder(tmp_path / "shop", per_class=6, size=40)
+    argv = ["train", "dcgan", "--data", str(shop), "--image-size", "32", "--channels", "3", "--batch-size", "4",
+            "--epochs", "1", "--device", "cpu", "--out", "run"]
+    (code0, code1), (log0, log1) = spawn(tmp_path / "ranks", train_cli, argv, group=False, own_cwd=True)
+    assert (code0, code1) == (0, 0), log0 + log1
+    assert log1 == "" and list((tmp_path / "ranks" / "rank1").iterdir()) == []
+    assert "18 photos at 32 px, 3 channel(s)" in log0 and "batch 4 per process x 2 processes = 8 global" in log0
+    ckpt = load_checkpoint(tmp_path / "ranks" / "rank0" / "run" / "checkpoint.pt")
+    assert ckpt["world_size"] == 2 and ckpt["extra"]["data"]["image_size"] == 32
+    assert ckpt["step"] == 2  # one epoch of 18 photos in global batches of 8 (the last partial batch dropped)
+    assert len(list((tmp_path / "cache").rglob("*.pt"))) == 1
+
+
 def test_resume_at_the_same_world_size_continues_bit_for_bit(tmp_path):
     codes, logs = spawn(tmp_path, interrupted_and_straight, str(tmp_path))
     assert codes == [[0, 0, 0], [0, 0, 0]], logs
