@@ -1,4 +1,4 @@
-"""``python -m course_lib bench [--quick] [--json]``: training speed against a tutorial loop, FLOP rate
+"""``python -m course_lib bench [--quick] [--json] [--device D]``: training speed against a tutorial loop, FLOP rate
 against a matmul peak, and seconds until the default recipe's samples are recognisable.
 
 Prints everything docs/performance.md records (CPU model, threads, torch version, load average).
@@ -10,6 +10,7 @@ import json
 import sys
 
 from ..runtime import PRECISIONS, configure_cpu_threads
+from . import UserError
 from .args import positive
 
 
@@ -25,6 +26,7 @@ def register(subparsers) -> None:
     p.add_argument("--precision", default="auto", choices=PRECISIONS,
                    help="of the course_lib Trainer: auto (bf16 where the CPU has native bf16), fp32 or bf16; the "
                    "other one is measured alongside")
+    p.add_argument("--device", default="auto", help="auto (CUDA when present, else the CPU), cpu, cuda or mps")
     p.add_argument("--sweep", action="store_true",
                    help="instead: images/s and GFLOP/s over batch 32-512, width 16-64 and 1-2 threads")
     p.add_argument("--profile", action="store_true",
@@ -38,8 +40,11 @@ def run(args) -> int:
     from ..gan.bench import QUICK, BenchConfig, run_bench
 
     if args.sweep or args.profile:
+        if args.device not in ("auto", "cpu"):
+            raise UserError(f"--sweep and --profile measure the CPU (threads, oneDNN); drop --device {args.device} "
+                            "or run the main benchmark (`bench --device cuda`).")
         return scaling(args)
-    cfg = dataclasses.replace(QUICK if args.quick else BenchConfig(), precision=args.precision)
+    cfg = dataclasses.replace(QUICK if args.quick else BenchConfig(), precision=args.precision, device=args.device)
     if args.budget is not None:  # positive and finite: checked by its argument type
         cfg = dataclasses.replace(cfg, budget_seconds=args.budget)
     configure_cpu_threads()
@@ -83,6 +88,7 @@ def report(r: dict) -> str:
         f"{m['torch_threads']} threads (OMP_NUM_THREADS={m['omp_num_threads_env']}), Python {m['python']}",
         f"load average (1, 5, 15 min) at the start {m['load_average_1m_5m_15m']}, at the end "
         f"{m.get('load_average_end')} (well above 0 on an otherwise idle machine means other jobs shared the CPU)",
+        f"device: {m['device']}" + (f" ({m['gpu']})" if "gpu" in m else ""),
         f"{'quick smoke test: numbers are noisy' if r['config']['quick'] else 'full benchmark'}",
         "",
         f"training throughput, {r['config']['kind']} default recipe, batch {t['batch_size']}, median of "

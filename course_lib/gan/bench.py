@@ -20,7 +20,7 @@ import torch
 from torch.utils.flop_counter import FlopCounterMode
 
 from ..models import build_models
-from ..runtime import resolve_precision
+from ..runtime import resolve_precision, select_device
 from .recipes import get_recipe, make_trainer, steps_for_epochs
 from .sampling import sample
 from .tutorial import TutorialLoop, endless, tutorial_loader
@@ -30,6 +30,8 @@ RELATIVE_RATE = 0.4  # recognisable: >= 40 % of the recognised share that real t
 MIN_CLASS_SHARE = 0.01  # ... and >= MIN_CLASSES classes each hold >= 1 % of the samples (no collapse);
 MIN_CLASSES = 9  # one class may lag: T-shirt/top and shirt are confused even on real images
 MIN_CLASSIFIER_ACCURACY = 0.85  # below this on real test images the classifier cannot judge anything
+
+CPU = torch.device("cpu")
 
 
 @dataclass(frozen=True)
@@ -49,14 +51,16 @@ class BenchConfig:
     train_images: int | None = None  # None: the whole training split
     quick: bool = False
     precision: str = "auto"  # of the course_lib Trainer: auto, fp32 or bf16 (runtime.resolve_precision)
+    device: str = "auto"  # auto, cpu, cuda or mps (runtime.select_device); CUDA timings synchronise first
 
 
 QUICK = BenchConfig(warmup_steps=1, timed_steps=3, rounds=1, data_batches=5, matmul_size=128, matmul_repeats=2,
                     eval_every=4, eval_samples=60, budget_seconds=30.0, train_images=256, quick=True)
 
 
-def machine_info() -> dict:
-    """CPU model, cores, torch threads, versions and the load average (the machine may be shared)."""
+def machine_info(device: torch.device = CPU) -> dict:
+    """CPU model, cores, torch threads, versions, the load average (the machine may be shared), and the GPU's
+    name when ``device`` is CUDA."""
     cpu = platform.processor() or "unknown"
     try:
         with open("/proc/cpuinfo") as f:
@@ -65,7 +69,8 @@ def machine_info() -> dict:
         pass
     return {"cpu_model": cpu, "logical_cpus": os.cpu_count(), "torch_threads": torch.get_num_threads(),
             "omp_num_threads_env": os.environ.get("OMP_NUM_THREADS"), "torch": torch.__version__,
-            "python": platform.python_version(), "load_average_1m_5m_15m": load_average()}
+            "python": platform.python_version(), "load_average_1m_5m_15m": load_average(), "device": str(device),
+            **({"gpu": torch.cuda.get_device_name(device)} if device.type == "cuda" else {})}
 
 
 def load_average() -> list[float]:
@@ -73,15 +78,15 @@ def load_average() -> list[float]:
     return [round(x, 2) for x in (os.getloadavg() if hasattr(os, "getloadavg") else (float("nan"),) * 3)]
 
 
-def matmul_peak_gflops(size: int, repeats: int, dtype: torch.dtype = torch.float32) -> float:
-    """Best GFLOP/s of ``size`` x ``size`` matmuls in ``dtype`` (2 size^3 FLOPs each) over ``repeats`` timings."""
-    a, b = torch.randn(size, size, dtype=dtype), torch.randn(size, size, dtype=dtype)
+def matmul_peak_gflops(size: int, repeats: int, dtype: torch.dtype = torch.float32,
+                       device: torch.device = CPU) -> float:
+    """Best GFLOP/s of ``size`` x ``size`` matmuls in ``dtype`` on ``device`` (2 size^3 FLOPs each) over
+    ``repeats`` timings."""
+    a, b = (torch.randn(size, size, dtype=dtype, device=device) for _ in range(2))
     a @ b  # warm-up
     best = float("inf")
     for _ in range(repeats):
-        start = time.perf_counter()
-        a @ b
-        best = min(best, time.perf_counter() - start)
+        best = min(best, timed(torch.matmul, a, b, device=device))
     return 2 * size**3 / best / 1e9
 
 
@@ -92,9 +97,18 @@ def flops_per_step(step_fn) -> int:
     return counter.get_total_flops()
 
 
-def timed(fn, *args) -> float:
+def synchronize(device: torch.device) -> None:
+    """Wait for the queued CUDA work (a no-op elsewhere), so a clock around it measures the work."""
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+def timed(fn, *args, device: torch.device = CPU) -> float:
+    """Seconds of ``fn(*args)`` on ``device``, synchronised before and after."""
+    synchronize(device)
     start = time.perf_counter()
     fn(*args)
+    synchronize(device)
     return time.perf_counter() - start
 
 
@@ -103,27 +117,29 @@ def throughput(cfg: BenchConfig, images: torch.Tensor, labels: torch.Tensor) -> 
     alternating rounds so a change in machine load hits both; the median round of each is reported."""
     recipe = get_recipe(cfg.kind)
     batch = recipe.train.batch_size
-    precision = resolve_precision(cfg.precision, torch.device("cpu"))
-    trainer = make_trainer(cfg.kind, recipe.model, recipe.train, images, labels, "cpu", log_every=25,
+    device = select_device(cfg.device)
+    precision = resolve_precision(cfg.precision, device)
+    trainer = make_trainer(cfg.kind, recipe.model, recipe.train, images, labels, device, log_every=25,
                            precision=precision)
     other = "fp32" if precision == "bf16" else "bf16"
-    compare = make_trainer(cfg.kind, recipe.model, recipe.train, images, labels, "cpu", log_every=25,
+    compare = make_trainer(cfg.kind, recipe.model, recipe.train, images, labels, device, log_every=25,
                            precision=other)
     torch.manual_seed(recipe.train.seed)
     generator, discriminator = build_models(cfg.kind, recipe.model)
     tutorial = TutorialLoop(generator, discriminator, endless(tutorial_loader(images, labels, batch)),
-                            recipe.train.lr_g, recipe.train.lr_d, recipe.train.betas)
+                            recipe.train.lr_g, recipe.train.lr_d, recipe.train.betas, device)
     trainer.run(cfg.warmup_steps)
     tutorial.run(cfg.warmup_steps)
     compare.run(cfg.warmup_steps)
     ours, theirs, others = [], [], []
     for _ in range(cfg.rounds):
-        ours.append(cfg.timed_steps * batch / timed(trainer.run, cfg.timed_steps))
-        theirs.append(cfg.timed_steps * batch / timed(tutorial.run, cfg.timed_steps))
-        others.append(cfg.timed_steps * batch / timed(compare.run, cfg.timed_steps))
+        ours.append(cfg.timed_steps * batch / timed(trainer.run, cfg.timed_steps, device=device))
+        theirs.append(cfg.timed_steps * batch / timed(tutorial.run, cfg.timed_steps, device=device))
+        others.append(cfg.timed_steps * batch / timed(compare.run, cfg.timed_steps, device=device))
     course, baseline = statistics.median(ours), statistics.median(theirs)
     source, loader = trainer.batches, endless(tutorial_loader(images, labels, batch))
-    data_ours = cfg.data_batches * batch / timed(lambda: [source.next_batch() for _ in range(cfg.data_batches)])
+    data_ours = cfg.data_batches * batch / timed(lambda: [source.next_batch() for _ in range(cfg.data_batches)],
+                                                 device=device)
     data_theirs = cfg.data_batches * batch / timed(lambda: [next(loader) for _ in range(cfg.data_batches)])
     return {"batch_size": batch, "timed_steps": cfg.timed_steps, "rounds": cfg.rounds, "precision": precision,
             "other_precision": other, "other_precision_images_per_s": statistics.median(others),
@@ -165,12 +181,13 @@ def time_to_recognisable(cfg: BenchConfig, images, labels, classifier, min_rate:
     """Train the default recipe; every ``eval_every`` steps score EMA samples (fixed seed). The clock runs
     only while training. Stops when recognisable, at the recipe's epochs, or past ``budget_seconds``."""
     recipe = get_recipe(cfg.kind)
-    trainer = make_trainer(cfg.kind, recipe.model, recipe.train, images, labels, "cpu", log_every=25,
-                           precision=cfg.precision)
+    device = select_device(cfg.device)
+    trainer = make_trainer(cfg.kind, recipe.model, recipe.train, images, labels, device, log_every=25,
+                           precision=resolve_precision(cfg.precision, device))
     max_steps = steps_for_epochs(trainer, recipe.epochs)
     seconds, curve, reached = 0.0, [], None
     while trainer.step < max_steps and seconds < cfg.budget_seconds:
-        seconds += timed(trainer.run, min(cfg.eval_every, max_steps - trainer.step))
+        seconds += timed(trainer.run, min(cfg.eval_every, max_steps - trainer.step), device=device)
         score = recognisability(sample(trainer.ema.module, cfg.eval_samples, seed=1), classifier, min_rate)
         curve.append({"step": trainer.step, "epoch": round(trainer.epoch, 3), "train_seconds": round(seconds, 2),
                       "confident_rate": score["confident_rate"], "classes_covered": score["classes_covered"]})
@@ -188,13 +205,13 @@ def run_bench(cfg: BenchConfig = BenchConfig(), classifier_path=None, progress=p
     images, labels = data.split("train")
     if cfg.train_images is not None:
         images, labels = images[: cfg.train_images], labels[: cfg.train_images]
-    result = {"config": asdict(cfg), "machine": machine_info()}
+    result = {"config": asdict(cfg), "machine": machine_info(select_device(cfg.device))}
     progress("measuring training throughput (course_lib Trainer vs tutorial loop) ...")
     result["throughput"] = throughput(cfg, images, labels)
     t = result["throughput"]
     progress(f"measuring the {t['precision']} matmul peak ({cfg.matmul_size}^2) ...")
     dtype = torch.bfloat16 if t["precision"] == "bf16" else torch.float32
-    peak = matmul_peak_gflops(cfg.matmul_size, cfg.matmul_repeats, dtype)
+    peak = matmul_peak_gflops(cfg.matmul_size, cfg.matmul_repeats, dtype, select_device(cfg.device))
     achieved = t["course_lib_flops_per_step"] * t["course_lib_images_per_s"] / t["batch_size"] / 1e9
     result["flops"] = {"matmul_peak_gflops": peak, "peak_dtype": t["precision"], "course_lib_step_gflops": achieved,
                        "fraction_of_peak": achieved / peak}

@@ -47,22 +47,24 @@ def endless(loader):
 class TutorialLoop:
     """The PyTorch DCGAN tutorial's loop around (generator, discriminator + Sigmoid), BCELoss, Adam."""
 
-    def __init__(self, generator, discriminator, batches, lr_g: float, lr_d: float, betas):
-        self.generator, self.batches = generator, batches
-        self.discriminator = nn.Sequential(discriminator, nn.Sigmoid())
+    def __init__(self, generator, discriminator, batches, lr_g: float, lr_d: float, betas,
+                 device: torch.device | str = "cpu"):
+        self.device = torch.device(device)
+        self.generator, self.batches = generator.to(self.device), batches
+        self.discriminator = nn.Sequential(discriminator, nn.Sigmoid()).to(self.device)
         self.criterion = nn.BCELoss()
         self.opt_g = torch.optim.Adam(generator.parameters(), lr=lr_g, betas=betas)
         self.opt_d = torch.optim.Adam(self.discriminator.parameters(), lr=lr_d, betas=betas)
 
     def train_step(self) -> tuple[float, float]:
         """One D update (real, then the detached fake) and one G update on the same fake; (d_loss, g_loss)."""
-        real, _ = next(self.batches)
+        real = next(self.batches)[0].to(self.device)  # the tutorial's `data[0].to(device)`
         b = real.size(0)
         self.discriminator.zero_grad()
-        label = torch.full((b,), 1.0)
+        label = torch.full((b,), 1.0, device=self.device)
         err_real = self.criterion(self.discriminator(real).view(-1), label)
         err_real.backward()
-        fake = self.generator(torch.randn(b, self.generator.latent_dim))
+        fake = self.generator(torch.randn(b, self.generator.latent_dim, device=self.device))
         label.fill_(0.0)
         err_fake = self.criterion(self.discriminator(fake.detach()).view(-1), label)
         err_fake.backward()

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+import torch
 
 from course_lib.cli import main
 from course_lib.commands.bench import report
@@ -40,12 +41,27 @@ def test_bench_quick_json(quick_result):
         assert rec["reached"] is None or rec["reached"]["seconds"] > 0
     m = result["machine"]
     assert m["torch_threads"] >= 1 and m["cpu_model"]
+    assert result["config"]["device"] == "auto" and m["device"] == ("cuda" if torch.cuda.is_available() else "cpu")
 
 
 def test_bench_text_report(quick_result):
     out = report(quick_result)
     for needle in ("machine:", "load average", "course_lib Trainer", "tutorial loop", "GFLOP/s", "recognisable"):
         assert needle in out
+
+
+@pytest.mark.cuda
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+def test_bench_quick_on_cuda(capsys):
+    assert main(["bench", "--quick", "--json", "--budget", "5", "--device", "cuda"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["machine"]["device"].startswith("cuda") and result["machine"]["gpu"]
+    assert result["throughput"]["course_lib_images_per_s"] > 0 and result["flops"]["matmul_peak_gflops"] > 0
+
+
+def test_sweep_and_profile_refuse_another_device(capsys):
+    assert main(["bench", "--sweep", "--quick", "--device", "cuda"]) == 2
+    assert "--sweep and --profile measure the CPU" in capsys.readouterr().err
 
 
 def test_bad_budget(capsys):

@@ -1,6 +1,7 @@
 """course_lib.gan.tutorial: the tutorial data path gives the same tensors, the tutorial loop trains the same
 architecture."""
 
+import pytest
 import torch
 from torch import nn
 
@@ -37,3 +38,14 @@ def test_tutorial_loop_trains_the_same_architecture():
     assert isinstance(d_loss, float) and 0 < d_loss < 10 and 0 < g_loss < 10
     assert any(not torch.equal(a, b) for a, b in zip(before, discriminator.parameters()))
     loop.run(3)  # three more steps: the endless loader wraps around the 2-batch epoch
+
+
+@pytest.mark.cuda
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+def test_tutorial_loop_moves_each_batch_to_the_device():
+    torch.manual_seed(0)
+    generator, discriminator = build_dcgan(DCGANConfig(latent_dim=4, width=4))
+    batches = tutorial.endless(tutorial.tutorial_loader(uint8_images(), torch.zeros(16, dtype=torch.int64), 8))
+    loop = tutorial.TutorialLoop(generator, discriminator, batches, 1e-3, 1e-3, (0.5, 0.999), device="cuda")
+    d_loss, _ = loop.train_step()
+    assert 0 < d_loss < 10 and next(generator.parameters()).is_cuda

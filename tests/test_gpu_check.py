@@ -1,0 +1,42 @@
+"""data_scripts/gpu_check.sh stops cleanly without CUDA; data_scripts/gpu_report.py assembles its report."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "data_scripts"))
+
+from gpu_report import report  # noqa: E402
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the refusal on machines without CUDA")
+def test_the_check_refuses_to_run_without_cuda(tmp_path):
+    done = subprocess.run(["bash", str(ROOT / "data_scripts" / "gpu_check.sh"), str(tmp_path / "out")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "no CUDA device here" in done.stderr
+    assert not (tmp_path / "out" / "steps.jsonl").exists()  # nothing ran
+
+
+def test_the_report_keeps_every_step_and_what_it_measured(tmp_path):
+    steps = [("cuda_tests", 0, 10.0, 31.5), ("bench", 0, 31.5, 150.0), ("folder_64px", 0, 150.0, 170.0),
+             ("lesson_01_data_and_augmentation", 0, 170.0, 190.25), ("lesson_02_dcgan", 1, 190.25, 200.0)]
+    (tmp_path / "steps.jsonl").write_text("".join(
+        json.dumps({"step": n, "exit_code": c, "start": a, "end": b}) + "\n" for n, c, a, b in steps))
+    (tmp_path / "device.txt").write_text("NVIDIA H200 2.14.1\n")
+    (tmp_path / "cuda_tests.out").write_text("....\n4 passed, 1200 deselected in 20.1s\n")
+    (tmp_path / "bench.out").write_text(json.dumps({"throughput": {"course_lib_images_per_s": 9000.0}}))
+    (tmp_path / "folder_64px.out").write_text('{"size": 64, "train_images_per_s": 5000.0}\n')
+    (tmp_path / "lesson_02_dcgan.err").write_text("x" * 5000 + "CellExecutionError")
+    result = report(tmp_path)
+    assert result["device"] == "NVIDIA H200 2.14.1" and result["cuda_tests"].startswith("4 passed")
+    assert result["bench"]["throughput"]["course_lib_images_per_s"] == 9000.0
+    assert result["folder_64px"]["train_images_per_s"] == 5000.0
+    assert result["lessons_full_size_seconds"] == {"01_data_and_augmentation": 20.2}  # the failed one is left out
+    failed = result["steps"][-1]
+    assert failed["exit_code"] == 1 and failed["stderr_tail"].endswith("CellExecutionError")
+    assert len(failed["stderr_tail"]) == 2000 and [s["seconds"] for s in result["steps"][:2]] == [21.5, 118.5]
