@@ -230,6 +230,12 @@ def to_float(images: torch.Tensor, image_size: int = 28) -> torch.Tensor:
     return x.contiguous()
 
 
+def to_uint8(images: torch.Tensor) -> torch.Tensor:
+    """The inverse of ``to_float``: float (N, C, H, W) in [-1, 1] -> uint8 (N, C, H, W), round((x + 1) * 127.5),
+    clamped to [0, 255], on the CPU."""
+    return images.detach().float().cpu().add(1.0).mul(127.5).round().clamp(0, 255).to(torch.uint8)
+
+
 def training_data(fast: bool, fast_images: int = 512) -> tuple[torch.Tensor, torch.Tensor]:
     """Fashion-MNIST train split (images (N, 28, 28) uint8, labels (N,)); the first ``fast_images`` in fast mode."""
     images, labels = load_fashion_mnist().split("train")

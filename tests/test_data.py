@@ -137,3 +137,10 @@ def test_to_float_of_folder_images_in_grey_and_colour():
         to_float(colour, 128)
     with pytest.raises(ValueError, match="images of 48x48 px need image_size 48"):
         to_float(torch.zeros(1, 48, 48, dtype=torch.uint8), 48)
+
+
+def test_to_uint8_inverts_to_float_rounding_and_clamping():
+    images = torch.randint(0, 256, (3, 28, 28), dtype=torch.uint8)
+    assert torch.equal(data.to_uint8(data.to_float(images))[:, 0], images)
+    x = torch.tensor([-2.0, -1.0, -0.999, 0.0, 0.996, 1.0, 3.0]).view(1, 1, 1, 7)
+    assert data.to_uint8(x).flatten().tolist() == [0, 0, 0, 128, 254, 255, 255]

@@ -18,6 +18,7 @@ import numpy as np
 import torch
 from PIL import Image
 
+from ..data import to_uint8
 from ..plots import save_grid
 from ..serialization import atomic_save
 from . import UserError
@@ -26,11 +27,11 @@ FORMS = ("a .png path (one grid)", "a .npz path (uint8 arrays)", "a folder (no s
 NUMBERED = re.compile(r"\d{6}\.png")
 
 
-def to_uint8(images: torch.Tensor) -> np.ndarray:
+def to_arrays(images: torch.Tensor) -> np.ndarray:
     """images (N, C, H, W) in [-1, 1] -> uint8 (N, H, W) for C=1, (N, H, W, 3) for C=3: round((x+1)*127.5), clamped."""
     if images.dim() != 4 or images.shape[1] not in (1, 3):
         raise ValueError(f"images must be (N, 1 or 3, H, W), got {tuple(images.shape)}.")
-    x = images.detach().float().cpu().add(1).mul(127.5).round().clamp(0, 255).to(torch.uint8)
+    x = to_uint8(images)
     return (x[:, 0] if x.shape[1] == 1 else x.permute(0, 2, 3, 1)).contiguous().numpy()
 
 
@@ -74,7 +75,7 @@ def write_samples(images: torch.Tensor, out: Path, labels: torch.Tensor | None =
         out.parent.mkdir(parents=True, exist_ok=True)
         save_grid(images, out, nrow=nrow)
         return "a grid"
-    pixels = to_uint8(images)
+    pixels = to_arrays(images)
     if form == "folder":
         removed = write_folder(out, pixels)
         return f"{n} PNGs in folder {out}" + (f" (removed {removed} older numbered PNGs)" if removed else "")

@@ -16,7 +16,7 @@ import random
 
 import torch
 
-from ..data import to_float
+from ..data import to_float, to_uint8
 from ..metrics.features import extract, make_extractor
 from ..metrics.frechet import fid_from_features
 from .attributes import VALUES, measure
@@ -28,11 +28,6 @@ from .text2img import TextToImage
 from .text_gan import generate
 
 RETRIEVAL_IMAGES = 1000
-
-
-def to_uint8(images: torch.Tensor) -> torch.Tensor:
-    """(N, 3, H, W) in [-1, 1] -> uint8 (N, 3, H, W)."""
-    return ((images + 1) * 127.5).round().clamp(0, 255).to(torch.uint8)
 
 
 def prompts_for(data: Edition, seed: int) -> list[str]:

@@ -16,12 +16,13 @@ import torch
 from torch_fidelity.feature_extractor_inceptionv3 import URL_INCEPTION_V3
 from torch_fidelity.metric_fid import KEY_METRIC_FID
 
+from ..data import to_uint8
 from .fidelity import calculate_metrics
 
 
 def to_uint8_rgb(images: torch.Tensor) -> torch.Tensor:
     """(N, 1, H, W) float in [-1, 1] -> (N, 3, H, W) uint8 in [0, 255]."""
-    return ((images.clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8).expand(-1, 3, -1, -1).contiguous()
+    return to_uint8(images).expand(-1, 3, -1, -1).contiguous()
 
 
 def check_weights_path(path) -> Path:

@@ -6,7 +6,7 @@ import torch
 from PIL import Image
 
 from course_lib.commands import UserError
-from course_lib.commands.sample_output import output_form, to_uint8, write_samples
+from course_lib.commands.sample_output import output_form, to_arrays, write_samples
 
 
 def fake_images(n, channels, size=8, seed=0):
@@ -19,9 +19,9 @@ def fake_images(n, channels, size=8, seed=0):
 def test_to_uint8_rounds_and_clamps():
     x = torch.tensor([-1.5, -1.0, -0.999, 0.0, 0.5, 1.0, 2.0]).view(1, 1, 1, 7)
     expected = np.array([0, 0, 0, 128, 191, 255, 255], dtype=np.uint8)  # round((x+1)*127.5): 0.1275 -> 0, 127.5 -> 128
-    np.testing.assert_array_equal(to_uint8(x)[0, 0], expected)
+    np.testing.assert_array_equal(to_arrays(x)[0, 0], expected)
     with pytest.raises(ValueError, match=r"\(N, 1 or 3, H, W\)"):
-        to_uint8(torch.zeros(2, 2, 4, 4))
+        to_arrays(torch.zeros(2, 2, 4, 4))
 
 
 @pytest.mark.parametrize("channels, shape", [(1, (5, 8, 8)), (3, (5, 8, 8, 3))])
@@ -62,7 +62,7 @@ def test_folder_of_numbered_pngs(tmp_path):
     assert names == [f"{i:06d}.png" for i in range(12)]
     first = Image.open(tmp_path / "fakes" / "000000.png")
     assert first.mode == "RGB" and first.size == (8, 8)
-    np.testing.assert_array_equal(np.array(first), to_uint8(images)[0])
+    np.testing.assert_array_equal(np.array(first), to_arrays(images)[0])
     (tmp_path / "grey.v1").mkdir()  # an existing folder is a folder whatever its name
     (tmp_path / "grey.v1" / "notes.txt").write_text("kept")
     assert write_samples(fake_images(3, 1), tmp_path / "grey.v1") == f"3 PNGs in folder {tmp_path / 'grey.v1'}"
