@@ -22,6 +22,7 @@ import torch
 from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm
 
+from .checks import require_positive
 from .dcgan import IMAGE_SIZES, down_layers, init_dcgan_weights, levels
 
 D_NORMS = ("batch", "spectral", "none")
@@ -44,9 +45,7 @@ class CGANConfig:
     def __post_init__(self):
         if self.image_size not in IMAGE_SIZES:
             raise ValueError(f"CGAN image_size must be one of {IMAGE_SIZES}, got {self.image_size}.")
-        for name in ("latent_dim", "width", "channels"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"CGAN {name} must be a positive integer, got {getattr(self, name)}.")
+        require_positive(self, ("latent_dim", "width", "channels"), "CGAN")
         attributes = tuple(tuple(a) for a in self.attributes)  # asdict/JSON turn tuples into lists
         if not attributes or any(len(a) != 2 or not isinstance(a[0], str) or int(a[1]) < 2 for a in attributes):
             raise ValueError(f"attributes must be ((name, number of values >= 2), ...), got {self.attributes!r}; "

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from .checks import require_positive
+
 
 @dataclass(frozen=True)
 class ClipConfig:
@@ -32,9 +34,8 @@ class ClipConfig:
     channels: int = 3
 
     def __post_init__(self):
-        for name in ("vocab_size", "max_tokens", "dim", "layers", "heads", "embed_dim", "image_width", "channels"):
-            if int(getattr(self, name)) < 1:
-                raise ValueError(f"ClipConfig.{name} must be a positive integer, got {getattr(self, name)}.")
+        require_positive(self, ("vocab_size", "max_tokens", "dim", "layers", "heads", "embed_dim", "image_width",
+                                "channels"), "ClipConfig")
         if self.dim % self.heads:
             raise ValueError(f"ClipConfig.dim ({self.dim}) must be a multiple of heads ({self.heads}).")
 

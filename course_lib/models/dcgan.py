@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from .checks import require_positive
+
 NORMS = ("batch", "layer", "none")
 IMAGE_SIZES = (28, 32, 64, 128)
 
@@ -71,9 +73,7 @@ class DCGANConfig:
     def __post_init__(self):
         if self.image_size not in IMAGE_SIZES:
             raise ValueError(f"DCGAN image_size must be one of {IMAGE_SIZES}, got {self.image_size}.")
-        for name in ("latent_dim", "width", "channels"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"DCGAN {name} must be a positive integer, got {getattr(self, name)}.")
+        require_positive(self, ("latent_dim", "width", "channels"), "DCGAN")
         if self.d_norm not in NORMS:
             raise ValueError(f"d_norm must be one of {NORMS}, got {self.d_norm!r}.")
 

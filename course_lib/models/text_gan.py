@@ -17,6 +17,7 @@ from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm
 
 from .cgan import init_weights
+from .checks import require_positive
 from .dcgan import down_layers, init_dcgan_weights, levels
 
 
@@ -31,9 +32,7 @@ class TextGANConfig:
     image_size: int = 28
 
     def __post_init__(self):
-        for name in ("embed_dim", "latent_dim", "width", "channels"):
-            if int(getattr(self, name)) < 1:
-                raise ValueError(f"TextGANConfig.{name} must be a positive integer, got {getattr(self, name)}.")
+        require_positive(self, ("embed_dim", "latent_dim", "width", "channels"), "TextGANConfig")
         levels(self.image_size)  # ValueError for sizes the DCGAN blocks do not reach
 
 
