@@ -103,18 +103,27 @@ class ConditionEmbedding(nn.Module):
         return sum(table(columns[:, a]) for a, table in enumerate(self.tables))
 
 
-class ConditionalBatchNorm2d(nn.Module):
-    """BatchNorm without its own affine, then x_hat * (1 + gain(y)) + bias(y) per sample and channel."""
+class ModulatedBatchNorm2d(nn.Module):
+    """BatchNorm without its own affine, then x_hat * (1 + gain(c)) + bias(c) per sample and channel, where
+    gain and bias map the condition c to (N, C): label embeddings here, linear maps of a text embedding in
+    ``text_gan.TextBatchNorm2d``."""
 
-    def __init__(self, channels: int, attributes):
+    def __init__(self, channels: int, gain: nn.Module, bias: nn.Module):
         super().__init__()
         self.norm = nn.BatchNorm2d(channels, affine=False)
-        self.gain, self.bias = ConditionEmbedding(attributes, channels), ConditionEmbedding(attributes, channels)
+        self.gain, self.bias = gain, bias
 
-    def forward(self, x: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-        """x: (N, C, H, W), labels: (N,) or (N, A) -> (N, C, H, W)."""
-        gain, bias = 1.0 + self.gain(labels), self.bias(labels)  # (N, C) each
+    def forward(self, x: torch.Tensor, condition: torch.Tensor) -> torch.Tensor:
+        """x: (N, C, H, W), condition: what gain and bias read ((N,) or (N, A) labels, (N, E) embeddings)."""
+        gain, bias = 1.0 + self.gain(condition), self.bias(condition)  # (N, C) each
         return self.norm(x) * gain[:, :, None, None] + bias[:, :, None, None]
+
+
+class ConditionalBatchNorm2d(ModulatedBatchNorm2d):
+    """Modulated by labels (N,) or (N, A): one learned gain and bias per category (and attribute value)."""
+
+    def __init__(self, channels: int, attributes):
+        super().__init__(channels, ConditionEmbedding(attributes, channels), ConditionEmbedding(attributes, channels))
 
 
 class ConditionalGenerator(nn.Module):

@@ -16,7 +16,7 @@ import torch
 from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm
 
-from .cgan import init_weights
+from .cgan import ModulatedBatchNorm2d, init_weights
 from .checks import require_positive
 from .dcgan import down_layers, init_dcgan_weights, levels
 
@@ -36,18 +36,12 @@ class TextGANConfig:
         levels(self.image_size)  # ValueError for sizes the DCGAN blocks do not reach
 
 
-class TextBatchNorm2d(nn.Module):
-    """BatchNorm without its own affine, then x_hat * (1 + A e) + B e per sample and channel."""
+class TextBatchNorm2d(ModulatedBatchNorm2d):
+    """Modulated by a text embedding e (N, E): x_hat * (1 + A e) + B e per sample and channel."""
 
     def __init__(self, channels: int, embed_dim: int):
-        super().__init__()
-        self.norm = nn.BatchNorm2d(channels, affine=False)
-        self.gain, self.bias = nn.Linear(embed_dim, channels, bias=False), nn.Linear(embed_dim, channels, bias=False)
-
-    def forward(self, x: torch.Tensor, e: torch.Tensor) -> torch.Tensor:
-        """x: (N, C, H, W), e: (N, E) -> (N, C, H, W)."""
-        gain, bias = 1.0 + self.gain(e), self.bias(e)  # (N, C) each
-        return self.norm(x) * gain[:, :, None, None] + bias[:, :, None, None]
+        gain, bias = (nn.Linear(embed_dim, channels, bias=False) for _ in range(2))
+        super().__init__(channels, gain, bias)
 
 
 class TextGenerator(nn.Module):
