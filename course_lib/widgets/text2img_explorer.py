@@ -62,16 +62,17 @@ class TextToImageExplorer(widgets.VBox):
         lines += [f"<b>note:</b> {html.escape(note)}" for note in check.notes]
         self.answer.value = "<br>".join(lines)
         found = predict(self.model.tagger, images) if self.model.tagger is not None else None
-        fig = Figure(figsize=(1.1 * self.n, 2.6))  # not pyplot: no figure left open per change
+        fig = Figure(figsize=(1.1 * self.n, 2.2))  # not pyplot: no figure left open per change
+        # axes boxes about as tall as the square images are wide (no band above them), 5 label lines below
+        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.32, top=0.8, wspace=0.1)
         for i in range(self.n):
             ax = fig.add_subplot(1, self.n, i + 1)
             ax.imshow(((images[i] + 1) / 2).clamp(0, 1).permute(1, 2, 0).numpy())
             ax.set_xticks([]), ax.set_yticks([])
             if found is not None:
                 ax.set_xlabel(verdict(found, i, check.parsed), fontsize=7)
-        fig.suptitle("the tagger's verdict under each image (✓ = as the prompt says)", fontsize=8)
-        fig.tight_layout()
-        self.picture.value = png_of(fig)
+        fig.suptitle("the tagger's verdict under each image (✓ = as the prompt says)", fontsize=8, y=0.86)
+        self.picture.value = png_of(fig, tight=True)
 
 
 def text_to_image_explorer(model, prompt: str = "红色宽松连衣裙", n: int = 8, seed: int = 0) -> TextToImageExplorer:
