@@ -5,7 +5,7 @@
 
 For every course checkpoint: text->text recall@1 (``encoder_comparison.text_to_text``) and text->image
 recall@1/@5 (``encoder_training.retrieval``) on 1000 test products. For e5-small: text->text once (it is not
-trained), and text->image with a locked e5 tower trained on a pool of 2 captions for each of the first 12000
+trained), and text->image with a locked e5 tower trained on a pool of one caption for each of the first 12000
 training images, with the course encoder's steps and batch, one run per checkpoint seed. Prints JSON, then a
 markdown table on stderr.
 """
@@ -25,7 +25,7 @@ from course_lib.describe.pretrained import E5Small
 from course_lib.describe.text2img import load
 from course_lib.runtime import configure_cpu_threads
 
-TEST, POOL_IMAGES, PER_IMAGE = 1000, 12_000, 2
+TEST, POOL_IMAGES, PER_IMAGE = 1000, 12_000, 1
 
 
 def course(paths: list[str]) -> list[dict]:

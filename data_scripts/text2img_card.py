@@ -3,6 +3,11 @@
     for s in 0 1 2; do python -m course_lib train text2img --out runs/text2img_s$s --seed $s
                        python -m course_lib evaluate runs/text2img_s$s/checkpoint.pt --json > eval_s$s.json; done
     python data_scripts/text2img_card.py eval_s0.json eval_s1.json eval_s2.json
+
+Two sets side by side (the discriminator choice, ``text2img_d_choice.py``): the measures of generated images,
+mean ± std of each set:
+
+    python data_scripts/text2img_card.py eval_s*.json --vs plain_eval_s*.json
 """
 
 from __future__ import annotations
@@ -23,12 +28,30 @@ def rows(results: list[dict]) -> list[tuple[str, list[float]]]:
     return out
 
 
+GENERATED = ("category_accuracy", "attribute_accuracy.colour", "attribute_accuracy.tone", "attribute_accuracy.width",
+             "attribute_accuracy.pattern", "fid_course")
+
+
+def cell(values: list[float]) -> str:
+    std = statistics.stdev(values) if len(values) > 1 else 0.0
+    return f"{statistics.mean(values):.3f} ± {std:.3f}"
+
+
+def side_by_side(first: list[str], second: list[str]) -> None:
+    a, b = (dict(rows([json.load(open(p)) for p in paths])) for paths in (first, second))
+    print(f"| measure of generated images | first ({len(first)} runs) | second ({len(second)} runs) |\n|---|---|---|")
+    for name in GENERATED:
+        print(f"| {name} | {cell(a[name])} | {cell(b[name])} |")
+
+
 def main(paths: list[str]) -> None:
+    if "--vs" in paths:
+        at = paths.index("--vs")
+        return side_by_side(paths[:at], paths[at + 1:])
     results = [json.load(open(p)) for p in paths]
     print(f"| metric | mean ± std over {len(results)} seeds | per seed |\n|---|---|---|")
     for name, values in rows(results):
-        std = statistics.stdev(values) if len(values) > 1 else 0.0
-        print(f"| {name} | {statistics.mean(values):.3f} ± {std:.3f} | {' / '.join(f'{v:.3f}' for v in values)} |")
+        print(f"| {name} | {cell(values)} | {' / '.join(f'{v:.3f}' for v in values)} |")
 
 
 if __name__ == "__main__":
