@@ -176,3 +176,17 @@ def eval_mode(*models: nn.Module):
     finally:
         for m, mode in zip(models, modes):
             m.train(mode)
+
+
+def compile_networks(generator: nn.Module, discriminator: nn.Module, double_backward: bool) -> list[str]:
+    """``torch.compile`` the networks' forward in place for training (``--compile``); returns the names compiled.
+
+    ``nn.Module.compile`` keeps the modules and their state-dict keys, so checkpoints, the EMA copy and resume
+    are unchanged. A discriminator whose loss differentiates its own gradient (``double_backward``: gradient
+    penalty, R1) stays eager, since compiled graphs do not support double backward.
+    """
+    generator.compile()
+    if double_backward:
+        return ["generator"]
+    discriminator.compile()
+    return ["generator", "discriminator"]

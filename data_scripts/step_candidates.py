@@ -7,9 +7,11 @@ candidates are applied from outside, to decide which ones are worth adopting.
 - baseline: the Trainer as it is (``--precision``, default auto);
 - adam-foreach / adam-fused: the two Adam optimisers rebuilt with ``foreach=True`` / ``fused=True``;
 - no-grad-norms: ``gan.steps.grad_norm`` replaced by a constant (what skipping the two norms per step saves);
-- channels-last: both networks and every real batch in ``torch.channels_last``.
+- channels-last: both networks and every real batch in ``torch.channels_last``;
+- torch-compile: both networks through ``torch.compile`` (inductor, default mode); the warm-up steps include the
+  compilation, whose seconds are printed apart (``compile_warmup_s``).
 
-    python data_scripts/step_candidates.py            # about a minute on the 2-core CPU
+    python data_scripts/step_candidates.py            # a few minutes on the 2-core CPU (compilation included)
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from course_lib.data import training_data  # noqa: E402
 from course_lib.gan import recipes, steps  # noqa: E402
 from course_lib.runtime import configure_cpu_threads, resolve_precision  # noqa: E402
 
-CANDIDATES = ("baseline", "adam-foreach", "adam-fused", "no-grad-norms", "channels-last")
+CANDIDATES = ("baseline", "adam-foreach", "adam-fused", "no-grad-norms", "channels-last", "torch-compile")
 
 
 def build(candidate: str, images, labels, precision: str):
@@ -48,6 +50,9 @@ def build(candidate: str, images, labels, precision: str):
         plain = source.next_batch
         source.next_batch = lambda: (lambda real, lab: (real.contiguous(memory_format=torch.channels_last), lab))(
             *plain())
+    if candidate == "torch-compile":  # the EMA and the checkpoint see the same parameters through the wrapper
+        trainer.generator = torch.compile(trainer.generator)
+        trainer.discriminator = torch.compile(trainer.discriminator)
     return trainer
 
 
@@ -74,8 +79,11 @@ def main(argv=None) -> int:
     precision = resolve_precision(args.precision, torch.device("cpu"))
     images, labels = training_data(False)
     trainers = {c: build(c, images, labels, precision) for c in CANDIDATES}
+    warmup = {}
     for candidate, trainer in trainers.items():
-        timed_round(trainer, candidate, 5)  # warm-up
+        start = time.perf_counter()
+        timed_round(trainer, candidate, 5)  # warm-up (and, for torch-compile, the compilation)
+        warmup[candidate] = round(time.perf_counter() - start, 1)
     rates = {c: [] for c in CANDIDATES}
     for _ in range(args.rounds):
         for candidate, trainer in trainers.items():
@@ -83,7 +91,8 @@ def main(argv=None) -> int:
     base = statistics.median(rates["baseline"])
     result = {"precision": precision, "threads": torch.get_num_threads(), "steps": args.steps, "rounds": args.rounds,
               "images_per_s": {c: round(statistics.median(r), 1) for c, r in rates.items()},
-              "relative": {c: round(statistics.median(r) / base, 3) for c, r in rates.items()}}
+              "relative": {c: round(statistics.median(r) / base, 3) for c, r in rates.items()},
+              "warmup_s": warmup, "compile_warmup_s": round(warmup["torch-compile"] - warmup["baseline"], 1)}
     print(json.dumps(result, indent=2))
     return 0
 

@@ -1,5 +1,6 @@
 import pytest
 import torch
+from torch import nn
 
 from course_lib.runtime import autocast, fast_mode, native_bf16, pick, resolve_precision, select_device
 
@@ -95,3 +96,24 @@ def test_rank_device_is_the_local_gpu(monkeypatch):
             rank_device(torch.device("cuda"))
     else:
         assert rank_device(torch.device("cuda")) == torch.device("cuda", 1)
+
+
+@pytest.mark.slow
+def test_compile_networks_keeps_the_state_dict_and_the_outputs():
+    """Compiled in place: the same keys (checkpoints unchanged), the same outputs and gradients as eager, and a
+    discriminator that needs double backward left eager."""
+    from course_lib.runtime import compile_networks
+
+    torch.manual_seed(0)
+    generator, discriminator = nn.Sequential(nn.Linear(4, 8), nn.Tanh()), nn.Sequential(nn.Linear(8, 1))
+    keys, x = list(generator.state_dict()), torch.randn(3, 4)
+    eager = discriminator(generator(x))
+    assert compile_networks(generator, discriminator, double_backward=False) == ["generator", "discriminator"]
+    assert list(generator.state_dict()) == keys
+    compiled = discriminator(generator(x))
+    torch.testing.assert_close(compiled, eager)
+    compiled.sum().backward()
+    assert generator[0].weight.grad is not None
+    other_g, other_d = nn.Linear(2, 2), nn.Linear(2, 1)
+    assert compile_networks(other_g, other_d, double_backward=True) == ["generator"]
+    assert other_d._compiled_call_impl is None and other_g._compiled_call_impl is not None

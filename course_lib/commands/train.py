@@ -37,6 +37,9 @@ def register(subparsers) -> None:
     add_folder_arguments(p)
     p.add_argument("--precision", default=None, choices=PRECISIONS,
                    help="GANs: auto (bf16 autocast on CUDA and on CPUs with native bf16, else fp32), fp32 or bf16")
+    p.add_argument("--compile", action="store_true", default=None,
+                   help="GANs: torch.compile both networks (a gradient-penalty critic stays eager); compiling takes "
+                        "a while first, measured in docs/performance.md")
     p.add_argument("--fast", action="store_true", help="a few dozen steps on a data subset (also COURSE_FAST=1)")
     p.add_argument("--task", default=None, help="unet only: denoise, inpaint, deblur, enhance, a comma-separated "
                                                 "list, or all (one model per task)")
@@ -48,7 +51,7 @@ def register(subparsers) -> None:
 
 
 UNET_ONLY = ("task", "steps", "strength", "adversarial")
-GAN_ONLY = ("data", "image_size", "channels", "precision")
+GAN_ONLY = ("data", "image_size", "channels", "precision", "compile")
 
 
 def run(args) -> int:

@@ -19,7 +19,16 @@ from ..gan.health import HealthMonitor, NonFiniteLossError
 from ..gan.sampling import sample
 from ..models import model_config
 from ..plots import plot_history, save_grid
-from ..runtime import configure_cpu_threads, fast_mode, is_main_process, rank_device, say, select_device, world_size
+from ..runtime import (
+    compile_networks,
+    configure_cpu_threads,
+    fast_mode,
+    is_main_process,
+    rank_device,
+    say,
+    select_device,
+    world_size,
+)
 from . import UserError
 from .folder import folder_args_without_data, folder_data
 
@@ -75,6 +84,9 @@ def train_gan(args) -> int:
     if ckpt is not None:
         check_same_precision(ckpt.get("extra", {}).get("precision"), trainer.precision)
         restore_trainer(trainer, ckpt)
+    if getattr(args, "compile", None):
+        compiled = compile_networks(trainer.generator, trainer.discriminator, trainer.regularizer is not None)
+        say(f"--compile: {' and '.join(compiled)} compiled (the first steps include the compilation)")
     total = recipe.fast_steps if fast and args.epochs is None else recipes.steps_for_epochs(trainer, epochs)
     extra = {"epochs": epochs, "exclude_category": excluded, "precision": trainer.precision, **extra_data}
 

@@ -43,3 +43,18 @@ def test_fast_train_sample_and_resume(tmp_path, tiny_wgan, capsys):
     # 6 epochs of 32 batches at 5 batches per generator step: ceil(192 / 5) = 39 steps in total
     assert main(["train", "wgan-gp", "--out", str(out), "--resume", "--epochs", "6"]) == 0
     assert load_checkpoint(out / "checkpoint.pt")["step"] == 39
+
+
+@pytest.mark.slow
+def test_compile_trains_the_generator_compiled_and_keeps_the_checkpoint_format(tmp_path, tiny_wgan, capsys):
+    """`--compile` on a gradient-penalty critic: the generator is compiled, the critic stays eager (double
+    backward), and the checkpoint has the same keys as an eager run's."""
+    assert main(["train", "wgan-gp", "--fast", "--compile", "--out", str(tmp_path / "compiled")]) == 0
+    assert "--compile: generator compiled" in capsys.readouterr().out
+    assert main(["train", "wgan-gp", "--fast", "--out", str(tmp_path / "eager")]) == 0
+    compiled, eager = (load_checkpoint(tmp_path / name / "checkpoint.pt") for name in ("compiled", "eager"))
+    for key in ("generator", "discriminator"):
+        assert list(compiled[key]) == list(eager[key])
+    assert compiled["step"] == eager["step"] == 30
+    assert main(["train", "unet", "--fast", "--compile", "--out", str(tmp_path / "u")]) == 2
+    assert "--compile is for the GAN kinds" in capsys.readouterr().err
