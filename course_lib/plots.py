@@ -94,3 +94,20 @@ def plot_history(history, panels=PANELS, window: int | None = None, axes=None):
     fig = axes[0].figure
     fig.tight_layout()
     return fig
+
+
+def plot_fid_curves(curves: dict[str, list[dict]], lines: dict[str, float], ylabel: str, path, title: str = "") -> None:
+    """FID against training seconds, one line per run, known reference values as horizontal lines, to ``path``.
+
+    curves: {label: [{"train_seconds": s, "fid": f}, ...]}; lines: {label: FID}. Log y axis.
+    """
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    for (label, curve), style in zip(curves.items(), ("o-", "s--", "^-.", "d:")):
+        ax.plot([p["train_seconds"] for p in curve], [p["fid"] for p in curve], style, label=label)
+    for (label, value), colour in zip(lines.items(), ("grey", "red", "orange", "purple", "brown")):
+        ax.axhline(value, color=colour, lw=1, ls=":", label=f"{label}: {value:.2f}")
+    ax.set(xlabel="seconds of training (scoring excluded)", ylabel=ylabel, yscale="log", title=title)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

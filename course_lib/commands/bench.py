@@ -1,5 +1,6 @@
-"""``python -m course_lib bench [--quick] [--json] [--device D]``: training speed against a tutorial loop, FLOP rate
-against a matmul peak, and seconds until the default recipe's samples are recognisable.
+"""``python -m course_lib bench [--quick] [--json] [--device D] [--plot PNG]``: training speed against a tutorial
+loop, FLOP rate against a matmul peak, seconds until the default recipe's samples are recognisable, and FID against
+seconds of training for the default recipe and the PyTorch tutorial's (``--quality-only``: just that).
 
 Prints everything docs/performance.md records (CPU model, threads, torch version, load average).
 """
@@ -31,6 +32,10 @@ def register(subparsers) -> None:
                    help="instead: images/s and GFLOP/s over batch 32-512, width 16-64 and 1-2 threads")
     p.add_argument("--profile", action="store_true",
                    help="instead: the top operators of a training step (torch.profiler)")
+    p.add_argument("--quality-only", action="store_true",
+                   help="only the time-to-quality curves (FID against seconds, course_lib vs the tutorial's recipe)")
+    p.add_argument("--plot", default=None, metavar="PNG",
+                   help="also draw the time-to-quality curves with their calibration lines into this file")
     p.set_defaults(run=run)
 
 
@@ -49,9 +54,32 @@ def run(args) -> int:
         cfg = dataclasses.replace(cfg, budget_seconds=args.budget)
     configure_cpu_threads()
     progress = (lambda message: print(message, file=sys.stderr, flush=True)) if args.json else print
-    result = run_bench(cfg, args.classifier, progress=progress)
-    print(json.dumps(result, indent=2) if args.json else report(result))
+    result = {"config": dataclasses.asdict(cfg)} if args.quality_only else run_bench(cfg, args.classifier, progress)
+    result["time_to_quality"] = quality(args, progress)
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(quality_report(result["time_to_quality"]) if args.quality_only else report(result))
     return 0
+
+
+def quality(args, progress) -> dict:
+    """FID against training seconds for the default recipe and the tutorial's (``gan.bench_quality``)."""
+    import dataclasses
+
+    from ..data import load_fashion_mnist
+    from ..gan import bench_quality
+
+    cfg = bench_quality.QUICK_QUALITY if args.quick else bench_quality.QualityConfig()
+    cfg = dataclasses.replace(cfg, precision=args.precision, device=args.device)
+    images, labels = load_fashion_mnist().split("train")
+    if args.quick:
+        images, labels = images[:256], labels[:256]
+    result = bench_quality.time_to_quality(cfg, images, labels, progress)
+    if args.plot:
+        bench_quality.plot(result, args.plot)
+        progress(f"wrote {args.plot}")
+    return result
 
 
 def scaling(args) -> int:
@@ -124,4 +152,31 @@ def report(r: dict) -> str:
                      f"epoch {reached['epoch']:.2f})")
     else:
         lines.append(f"not recognisable within {rec['budget_seconds']:g} s / {rec['max_steps']} steps")
+    if "time_to_quality" in r:
+        lines += ["", quality_report(r["time_to_quality"])]
     return "\n".join(lines)
+
+
+def quality_report(q: dict) -> str:
+    """The two FID-against-seconds curves side by side, the calibration lines, and where each crosses the target."""
+    lines = [f"time to quality: FID (course scale, n = {q['n']} samples, noise seed {q['seed']}, against the 10,000 "
+             "test images) after seconds of training (scoring excluded)",
+             f"  {'course_lib default (' + q['precision'] + ')':>34s}   {'PyTorch tutorial recipe (fp32)':>34s}"]
+    course, tutorial = q["course_lib"]["curve"], q["tutorial"]["curve"]
+    for i in range(max(len(course), len(tutorial))):
+        cells = [f"{c['train_seconds']:7.1f} s {c['steps']:6d} steps FID {c['fid']:7.2f}" if c else " " * 34
+                 for c in (course[i] if i < len(course) else None, tutorial[i] if i < len(tutorial) else None)]
+        lines.append(f"  {cells[0]:>34s}   {cells[1]:>34s}")
+    lines.append("  calibration at the same n: " + ", ".join(f"{k} {v:.2f}" for k, v in q["calibration"].items()))
+    for name in ("course_lib", "tutorial"):
+        hit = q[name]["reaches_target"]
+        when = f"after {hit['train_seconds']:.1f} s ({hit['steps']} steps)" if hit else "not within its budget"
+        lines.append(f"  {name} reaches the real + noise sigma=0.1 line ({q['target_line']:.2f}) {when}")
+    t = q["tutorial"]
+    lines.append(f"  tutorial recipe FID at 90 s: {fmt(t['fid_at_90_s'])}, at 300 s: {fmt(t['fid_at_300_s'])}")
+    return "\n".join(lines)
+
+
+def fmt(value: float | None) -> str:
+    """A FID with two decimals, or 'not reached' for a budget the run did not get to."""
+    return "not reached" if value is None else f"{value:.2f}"

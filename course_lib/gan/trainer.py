@@ -153,9 +153,9 @@ class Trainer(Callbacks):
             raise
         return rows
 
-    def run(self, num_steps: int) -> History:
-        """Train ``num_steps`` more generator steps. Ctrl-C stops cleanly after the current step."""
-        bar = tqdm(total=num_steps, desc="train", unit="step", **({} if is_main_process() else {"disable": True}))
+    def run(self, num_steps: int, progress: bool = True) -> History:
+        """Train ``num_steps`` more generator steps (progress: a bar on the main process). Ctrl-C stops cleanly."""
+        bar = tqdm(total=num_steps, desc="train", unit="step", disable=not (progress and is_main_process()))
         try:
             with self.interrupt_at_step_end():
                 self.loop(num_steps, bar)

@@ -30,9 +30,16 @@ class ArrayImageDataset(VisionDataset):
         return (self.transform(image) if self.transform else image), int(self.labels[index])
 
 
-def tutorial_loader(images: torch.Tensor, labels: torch.Tensor, batch_size: int, seed: int = 0):
-    """A shuffling DataLoader with per-sample ToTensor + Normalize((0.5,), (0.5,)) -> (B, 1, 28, 28) in [-1, 1]."""
-    pipeline = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.5,), (0.5,))])
+def tutorial_loader(images: torch.Tensor, labels: torch.Tensor, batch_size: int, seed: int = 0,
+                    image_size: int = 28):
+    """A shuffling DataLoader with the tutorial's per-sample pipeline -> (B, 1, S, S) in [-1, 1], S = image_size.
+
+    images: (N, 28, 28) uint8. At another size each PIL image first goes through ``Resize(S)`` and
+    ``CenterCrop(S)``, as the tutorial does; then ``ToTensor`` + ``Normalize((0.5,), (0.5,))``.
+    """
+    same = image_size == images.shape[-1]
+    resize = [] if same else [transforms.Resize(image_size), transforms.CenterCrop(image_size)]
+    pipeline = transforms.Compose([*resize, transforms.ToTensor(), transforms.Normalize((0.5,), (0.5,))])
     return torch.utils.data.DataLoader(ArrayImageDataset(images, labels, pipeline), batch_size=batch_size,
                                        shuffle=True, drop_last=True, num_workers=0,
                                        generator=torch.Generator().manual_seed(seed))

@@ -24,7 +24,7 @@ def quick_result():
 
 def test_bench_quick_json(quick_result):
     result = quick_result
-    assert set(result) == {"config", "machine", "throughput", "flops", "recognisable"}
+    assert set(result) == {"config", "machine", "throughput", "flops", "recognisable", "time_to_quality"}
     assert result["config"]["quick"] is True and result["config"]["budget_seconds"] == 5
     t = result["throughput"]
     for key in ("course_lib_images_per_s", "tutorial_images_per_s", "speedup", "data_only_course_lib_images_per_s",
@@ -42,11 +42,16 @@ def test_bench_quick_json(quick_result):
     m = result["machine"]
     assert m["torch_threads"] >= 1 and m["cpu_model"]
     assert result["config"]["device"] == "auto" and m["device"] == ("cuda" if torch.cuda.is_available() else "cpu")
+    q = result["time_to_quality"]
+    for name in ("course_lib", "tutorial"):
+        assert q[name]["curve"] and all(p["train_seconds"] > 0 and p["fid"] > 0 for p in q[name]["curve"])
+    assert q["target_line"] == q["calibration"]["real + noise sigma=0.1"] > q["calibration"]["real (floor)"] > 0
 
 
 def test_bench_text_report(quick_result):
     out = report(quick_result)
-    for needle in ("machine:", "load average", "course_lib Trainer", "tutorial loop", "GFLOP/s", "recognisable"):
+    for needle in ("machine:", "load average", "course_lib Trainer", "tutorial loop", "GFLOP/s", "recognisable",
+                   "time to quality", "calibration at the same n", "tutorial recipe FID at 90 s"):
         assert needle in out
 
 
@@ -78,3 +83,10 @@ def test_sweep_and_profile_flags_print_their_measurements(capsys):
     assert main(["bench", "--profile", "--quick", "--precision", "fp32"]) == 0
     out = capsys.readouterr().out
     assert "top operators by self CPU time, dcgan default recipe in fp32" in out and "ms/step" in out
+
+
+def test_quality_only_prints_both_curves_and_plots_them(capsys, tmp_path):
+    assert main(["bench", "--quick", "--quality-only", "--plot", str(tmp_path / "q.png")]) == 0
+    out = capsys.readouterr().out
+    assert "course_lib default" in out and "PyTorch tutorial recipe (fp32)" in out and "reaches the real" in out
+    assert "machine:" not in out and (tmp_path / "q.png").stat().st_size > 0

@@ -49,3 +49,14 @@ def test_tutorial_loop_moves_each_batch_to_the_device():
     loop = tutorial.TutorialLoop(generator, discriminator, batches, 1e-3, 1e-3, (0.5, 0.999), device="cuda")
     d_loss, _ = loop.train_step()
     assert 0 < d_loss < 10 and next(generator.parameters()).is_cuda
+
+
+def test_tutorial_loader_at_32_px_resizes_each_image_as_the_tutorial_does():
+    from PIL import Image
+    from torchvision import transforms
+
+    images, labels = uint8_images(8), torch.arange(8)
+    real, _ = next(iter(tutorial.tutorial_loader(images, labels, 8, image_size=32)))
+    assert real.shape == (8, 1, 32, 32) and real.min() >= -1 and real.max() <= 1
+    expected = transforms.ToTensor()(transforms.Resize(32)(Image.fromarray(images[0].numpy(), mode="L"))) * 2 - 1
+    assert any(torch.allclose(row, expected, atol=1e-6) for row in real)  # shuffled: one of them is image 0
