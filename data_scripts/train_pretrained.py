@@ -33,7 +33,7 @@ def run_dir(runs: Path, kind: str, epochs: float, seed: int) -> Path:
     return runs / f"{kind}_e{epochs:g}_s{seed}"
 
 
-def train(kind: str, epochs: float, seed: int, out: Path) -> float | None:
+def train(kind: str, epochs: float, seed: int, out: Path, precision: str = "fp32") -> float | None:
     """Run the CLI unless ``out`` holds a scored run (metrics.json); resumes an unfinished checkpoint.
 
     Returns the wall seconds of this call (of the resumed part only, after an interruption), or None when
@@ -42,7 +42,7 @@ def train(kind: str, epochs: float, seed: int, out: Path) -> float | None:
     if (out / "metrics.json").is_file() and (out / "checkpoint.pt").is_file():
         return None
     command = [sys.executable, "-m", "course_lib", "train", kind, "--epochs", f"{epochs:g}", "--seed", str(seed),
-               "--precision", "fp32",  # fp32: how the shipped checkpoints were trained
+               "--precision", precision,  # fp32: how the shipped dcgan and cgan were trained
                "--out", str(out)] + (["--resume"] if (out / "checkpoint.pt").is_file() else [])
     print("$", " ".join(command[1:]), flush=True)
     start = time.perf_counter()
@@ -87,6 +87,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=float, default=8.0)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--n", type=int, default=10_000, help="samples per evaluation")
+    parser.add_argument("--precision", default="fp32", choices=["auto", "fp32", "bf16"],
+                        help="of training (default fp32, as the shipped dcgan and cgan were trained; the shipped "
+                        "wgan-gp used auto)")
     parser.add_argument("--runs", type=Path, default=ROOT / "runs" / "pretrained")
     parser.add_argument("--export", type=Path, default=ROOT / "checkpoints", help="where KIND.pt goes")
     args = parser.parse_args(argv)
@@ -99,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         rows[kind] = []
         for seed in args.seeds:
             out = run_dir(args.runs, kind, args.epochs, seed)
-            seconds = train(kind, args.epochs, seed, out)
+            seconds = train(kind, args.epochs, seed, out, args.precision)
             metrics_file = out / "metrics.json"
             if seconds is not None or not metrics_file.is_file():
                 result = score(out / "checkpoint.pt", args.n) | {"seed": seed, "command_seconds": seconds}

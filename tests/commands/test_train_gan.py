@@ -31,7 +31,7 @@ def test_fast_train_sample_and_resume(tmp_path, tiny_wgan, capsys):
     assert ckpt["kind"] == "wgan-gp" and ckpt["step"] == 30
     assert (train["loss"], train["n_critic"], train["regularizer"], train["regularizer_weight"]) == \
         ("wasserstein", 5, "gp", 10.0)
-    assert tuple(train["betas"]) == (0.0, 0.9) and train["lr_d"] == 1e-4
+    assert tuple(train["betas"]) == (0.0, 0.9) and train["lr_d"] == 3e-4
     history = json.loads((out / "history.json").read_text())
     assert len(history["d_penalty"]) == 30 and all(p >= 0 for p in history["d_penalty"])
     assert "done at step 30" in capsys.readouterr().out
