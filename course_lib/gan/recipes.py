@@ -61,7 +61,8 @@ RECIPES: dict[str, Recipe] = {
                           "deviation: lr 3e-4 for both networks instead of 1e-4. On the CPU budgets of this course "
                           "the paper's rate is far behind (course FID after 937 generator steps, seed 0: 16.9 at "
                           "3e-4 against 26.2 at 1e-4; after 180 steps 32 against 52) and trained as stably. Width 32 "
-                          "runs ~2x the steps/s of 64. 3 epochs = 563 generator steps."),
+                          "runs ~2x the steps/s of 64. 3 epochs = 563 generator steps; the shipped model (25 epochs, "
+                          "4,685 generator steps) reaches FID 8.59 +- 0.17 over 3 seeds (docs/models.md)."),
 }
 
 

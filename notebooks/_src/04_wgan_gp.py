@@ -352,11 +352,12 @@ plt.show()
 # Read the two means and spreads printed above (at full size; in fast mode the runs are too short to mean
 # much). On the same real data the DCGAN makes five times the generator steps, so on a budget this small
 # expect it to be *ahead*. Compare the spreads with the gap between the means before calling either recipe
-# more stable. The shipped models show the same gap at full length: FID 8.84 ± 0.18 for the DCGAN after 8
-# epochs, 28.07 ± 0.45 for the WGAN-GP after 4, over 3 seeds each. `docs/models.md` attributes most of that
-# gap to the WGAN-GP's tenth of the generator steps. WGAN-GP's stability does not buy speed. What it buys shows
-# where a DCGAN breaks (section 1: no overlap, no gradient; a discriminator that wins; mode collapse), and
-# in a loss that tracks progress. Try a longer budget, or a harder setting such as a higher learning rate:
+# more stable. The shipped models are *not* trained on equal budgets, and they show what a longer one buys: the
+# DCGAN reaches FID 8.84 ± 0.18 after 8 epochs (7,496 generator steps), the WGAN-GP 8.59 ± 0.17 after 25 epochs
+# (4,685 generator steps, 23,425 critic steps), over 3 seeds each (`docs/models.md`). Level in quality, but the
+# WGAN-GP needed about three times the real data and about seven times the compute. WGAN-GP's stability does not
+# buy speed. What it buys shows where a DCGAN breaks (section 1: no overlap, no gradient; a discriminator that wins;
+# mode collapse), and in a loss that tracks progress. Try a longer budget, or a harder setting such as a higher learning rate:
 # `train_on_budget(kind, seed, budget, images, lr_g=..., lr_d=...)` from `course_lib.gan.stability` trains one
 # run with changed `TrainConfig` fields, and `fid_of(trainer.ema.module)` scores it.
 #
