@@ -52,8 +52,8 @@ def main() -> None:
     for name in args.variants:
         train_cfg = dataclasses.replace(recipe.train, **VARIANTS[name])
         trainer = make_trainer("dcgan", recipe.model, train_cfg, images, labels, "cpu", precision=precision)
-        curve = bench_quality.fid_curve(lambda k: trainer.run(k, progress=False),
-                                        lambda: sample(trainer.ema.module, args.n, seed=1), score, args.marks,
+        curve = bench_quality.fid_curve(lambda k, t=trainer: t.run(k, progress=False),
+                                        lambda t=trainer: sample(t.ema.module, args.n, seed=1), score, args.marks,
                                         args.seconds, 10, torch.device("cpu"))
         row = {"variant": name, "train": dataclasses.asdict(train_cfg), "precision": precision, "n": args.n,
                "threads": torch.get_num_threads(), "curve": curve, "calibration": lines}
