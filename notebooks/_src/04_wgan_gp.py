@@ -357,7 +357,8 @@ plt.show()
 # (4,685 generator steps, 23,425 critic steps), over 3 seeds each (`docs/models.md`). Level in quality, but the
 # WGAN-GP needed about three times the real data and about seven times the compute. WGAN-GP's stability does not
 # buy speed. What it buys shows where a DCGAN breaks (section 1: no overlap, no gradient; a discriminator that wins;
-# mode collapse), and in a loss that tracks progress. Try a longer budget, or a harder setting such as a higher learning rate:
+# mode collapse), and in a loss that tracks progress. Try a longer budget, or a harder setting such as a
+# higher learning rate:
 # `train_on_budget(kind, seed, budget, images, lr_g=..., lr_d=...)` from `course_lib.gan.stability` trains one
 # run with changed `TrainConfig` fields, and `fid_of(trainer.ema.module)` scores it.
 #
