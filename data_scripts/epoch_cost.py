@@ -1,0 +1,54 @@
+"""Time one epoch of real data of each default GAN recipe, one after the other on this machine.
+
+Each kind trains on the full Fashion-MNIST train split with its recipe from ``course_lib/gan/recipes.py``;
+after ``--warmup`` steps, one epoch's generator steps (``steps_for_epochs``: the WGAN-GP eats ``n_critic``
+batches per generator step) are timed. Prints one JSON line per kind; docs/models.md quotes them to compare
+what the shipped models cost.
+
+    OMP_NUM_THREADS=1 python data_scripts/epoch_cost.py --kinds dcgan wgan-gp
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from course_lib.data import training_data  # noqa: E402
+from course_lib.gan import recipes  # noqa: E402
+from course_lib.runtime import configure_cpu_threads  # noqa: E402
+
+
+def epoch_seconds(kind: str, images, labels, precision: str, warmup: int) -> dict:
+    recipe = recipes.get_recipe(kind)
+    trainer = recipes.make_trainer(kind, recipe.model, recipe.train, images, labels, "auto", precision=precision)
+    steps = recipes.steps_for_epochs(trainer, 1)
+    trainer.run(warmup, progress=False)
+    trainer.flush()
+    start = time.perf_counter()
+    trainer.run(steps, progress=False)
+    trainer.flush()
+    return {"kind": kind, "precision": trainer.precision, "generator_steps": steps,
+            "epoch_s": round(time.perf_counter() - start, 1), "load_average": round(os.getloadavg()[0], 2)}
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--kinds", nargs="+", default=["dcgan", "wgan-gp"], choices=sorted(recipes.RECIPES))
+    p.add_argument("--precision", default="auto", choices=("auto", "fp32", "bf16"))
+    p.add_argument("--warmup", type=int, default=5)
+    args = p.parse_args(argv)
+    configure_cpu_threads()
+    images, labels = training_data(fast=False)
+    for kind in args.kinds:
+        print(json.dumps(epoch_seconds(kind, images, labels, args.precision, args.warmup)), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
