@@ -355,7 +355,7 @@ plt.show()
 # more stable. The shipped models are *not* trained on equal budgets, and they show what a longer one buys: the
 # DCGAN reaches FID 8.84 ± 0.18 after 8 epochs (7,496 generator steps), the WGAN-GP 8.59 ± 0.17 after 25 epochs
 # (4,685 generator steps, 23,425 critic steps), over 3 seeds each (`docs/models.md`). Level in quality, but the
-# WGAN-GP needed about three times the real data and about four times the compute. WGAN-GP's stability does not
+# WGAN-GP needed about three times the real data and three to four times the compute. WGAN-GP's stability does not
 # buy speed. What it buys shows where a DCGAN breaks (section 1: no overlap, no gradient; a discriminator that wins;
 # mode collapse), and in a loss that tracks progress. Try a longer budget, or a harder setting such as a
 # higher learning rate:
