@@ -44,7 +44,7 @@ from course_lib.metrics.features import extract, make_extractor  # noqa: E402
 from course_lib.metrics.frechet import fid_from_features  # noqa: E402
 from course_lib.metrics.nearest import nearest_neighbours  # noqa: E402
 from course_lib.photos.folders import load_image_folder, make_example_folder  # noqa: E402
-from course_lib.runtime import configure_cpu_threads, select_device  # noqa: E402
+from course_lib.runtime import PRECISIONS, configure_cpu_threads, select_device  # noqa: E402
 
 
 def darkness(x: torch.Tensor) -> torch.Tensor:
@@ -155,7 +155,7 @@ def main(argv=None) -> int:
     p.add_argument("--size", type=int, default=64, choices=(32, 64, 128))
     p.add_argument("--minutes", type=float, default=15.0, help="training time, scoring excluded")
     p.add_argument("--every", type=int, default=2, help="epochs between measurements")
-    p.add_argument("--precision", default="auto", choices=("auto", "fp32", "bf16"))
+    p.add_argument("--precision", default="auto", choices=PRECISIONS)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default="auto")
     p.add_argument("--plot", type=Path, default=None)

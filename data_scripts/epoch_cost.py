@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from course_lib.data import training_data  # noqa: E402
 from course_lib.gan import recipes  # noqa: E402
-from course_lib.runtime import configure_cpu_threads  # noqa: E402
+from course_lib.runtime import PRECISIONS, configure_cpu_threads  # noqa: E402
 
 
 def epoch_seconds(kind: str, images, labels, precision: str, warmup: int) -> dict:
@@ -40,7 +40,7 @@ def epoch_seconds(kind: str, images, labels, precision: str, warmup: int) -> dic
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--kinds", nargs="+", default=["dcgan", "wgan-gp"], choices=sorted(recipes.RECIPES))
-    p.add_argument("--precision", default="auto", choices=("auto", "fp32", "bf16"))
+    p.add_argument("--precision", default="auto", choices=PRECISIONS)
     p.add_argument("--warmup", type=int, default=5)
     args = p.parse_args(argv)
     configure_cpu_threads()
