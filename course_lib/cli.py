@@ -35,8 +35,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Parse ``argv`` and run the subcommand; user mistakes print one clear line and exit 2."""
+    """Parse ``argv`` and run the subcommand; user mistakes print one clear line and exit 2 (a device that is
+    not here, ``--device cuda`` without a GPU, is one: the fix is the flag, so no traceback)."""
     from .data import DataCorruptError, DataNotFoundError
+    from .runtime import DeviceUnavailableError
 
     try:
         args = build_parser().parse_args(argv)
@@ -46,7 +48,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return int(args.run(args) or 0)
-    except (UserError, DataNotFoundError, DataCorruptError, ValueError, FileNotFoundError) as err:
+    except (UserError, DeviceUnavailableError, DataNotFoundError, DataCorruptError, ValueError,
+            FileNotFoundError) as err:
         if os.environ.get("COURSE_DEBUG"):
             raise
         print(f"error: {err}", file=sys.stderr)

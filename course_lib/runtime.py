@@ -15,8 +15,14 @@ import torch.distributed as dist
 from torch import nn
 
 
+class DeviceUnavailableError(RuntimeError):
+    """The device asked for (``--device cuda``, ``mps``) is not on this machine: the user's choice to fix, not a
+    bug. The command line prints the message and exits 2 (``cli.main``)."""
+
+
 def select_device(name: str = "auto") -> torch.device:
-    """``'auto'`` picks cuda, then mps, then cpu; an explicit name is checked and explained if absent."""
+    """``'auto'`` picks cuda, then mps, then cpu; an explicit name is checked and explained if absent
+    (``DeviceUnavailableError``, a RuntimeError)."""
     name = str(name).lower()
     if name == "auto":
         if torch.cuda.is_available():
@@ -25,14 +31,25 @@ def select_device(name: str = "auto") -> torch.device:
             return torch.device("mps")
         return torch.device("cpu")
     if name.startswith("cuda") and not torch.cuda.is_available():
-        raise RuntimeError("--device cuda was asked for but torch sees no CUDA GPU "
-                           f"(torch {torch.__version__}, CUDA build: {torch.version.cuda}). "
-                           "Use --device auto or --device cpu, or install a CUDA build of torch.")
+        raise DeviceUnavailableError(f"--device {name} was asked for but torch sees no CUDA GPU "
+                                     f"(torch {torch.__version__}, CUDA build: {torch.version.cuda}). "
+                                     "Use --device auto or --device cpu, or install a CUDA build of torch.")
     if name == "mps" and not (getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()):
-        raise RuntimeError("--device mps was asked for but this machine has no Apple MPS; use auto or cpu.")
+        raise DeviceUnavailableError("--device mps was asked for but this machine has no Apple MPS; use auto or "
+                                     "cpu (--device auto or --device cpu).")
     if name.split(":")[0] not in ("cpu", "cuda", "mps"):
         raise ValueError(f"device must be auto, cpu, cuda or mps, got {name!r}.")
-    return torch.device(name)
+    device = torch.device(name)
+    if device.type == "cuda" and device.index is not None and device.index >= torch.cuda.device_count():
+        raise DeviceUnavailableError(f"--device {name} was asked for but torch sees {torch.cuda.device_count()} "
+                                     "CUDA GPU(s); use --device cuda (the first), auto or cpu.")
+    return device
+
+
+def resolve_device(device: str | torch.device = "auto") -> torch.device:
+    """``device`` as a torch.device: a name (``'auto'``, ``'cuda'``, ...) through ``select_device``, a device
+    as it is. What the library's ``device="auto"`` defaults go through."""
+    return select_device(device) if isinstance(device, str) else torch.device(device)
 
 
 def rank_device(device: torch.device) -> torch.device:

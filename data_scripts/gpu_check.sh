@@ -4,7 +4,10 @@
 #   2. `bench --device cuda` (course_lib's loop against the tutorial loop, matmul peak, seconds to recognisable);
 #   3. a `train --data` run at 64 px RGB on the synthetic example folder: images/s and seconds per epoch
 #      (data_scripts/folder_speed.py);
-#   4. every lesson (learner copy) at full size, with its wall time.
+#   4. `train text2img --device cuda --fast`: the description-to-image model's three phases, which must print
+#      "networks on: cuda";
+#   5. every lesson (learner copy) at full size, with its wall time and the device its networks ran on (the
+#      "networks on: ..." line each lesson prints).
 #
 #   bash data_scripts/gpu_check.sh [OUT]        # default OUT: runs/gpu_check; the report is OUT/report.json
 #
@@ -36,6 +39,8 @@ step() {  # step NAME COMMAND...: run it; stdout to OUT/NAME.out, stderr to OUT/
 step cuda_tests python -m pytest -q -m cuda -p no:cacheprovider
 step bench python -m course_lib bench --device cuda --json --budget "${BENCH_BUDGET:-120}"
 step folder_64px python data_scripts/folder_speed.py --sizes 64 --channels 3 --device cuda --steps 50
+rm -rf "$OUT/text2img"  # a rerun into the same OUT starts the model afresh (train refuses to overwrite)
+step text2img_fast python -m course_lib train text2img --device cuda --fast --out "$OUT/text2img"
 for notebook in notebooks/[0-9][0-9]_*.ipynb; do
     name=$(basename "$notebook" .ipynb)
     step "lesson_$name" env -u COURSE_FAST timeout "${LESSON_TIMEOUT:-300}" jupyter nbconvert --to notebook \

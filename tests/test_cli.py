@@ -30,3 +30,16 @@ def test_unknown_command_and_help(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["train", "--help"])
     assert exit_info.value.code == 0 and "--resume" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("device,absent", [("cuda", "no CUDA GPU"), ("mps", "no Apple MPS")])
+def test_a_device_that_is_not_here_exits_2_with_the_fix(device, absent, tmp_path, monkeypatch, capsys):
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
+    assert main(["train", "text2img", "--device", device, "--fast", "--out", str(tmp_path / "t2i")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: --device {device} was asked for but") and absent in err
+    assert "--device cpu" in err and "auto" in err and "Traceback" not in err
+    assert not (tmp_path / "t2i").exists()  # refused before anything ran

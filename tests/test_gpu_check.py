@@ -40,3 +40,21 @@ def test_the_report_keeps_every_step_and_what_it_measured(tmp_path):
     failed = result["steps"][-1]
     assert failed["exit_code"] == 1 and failed["stderr_tail"].endswith("CellExecutionError")
     assert len(failed["stderr_tail"]) == 2000 and [s["seconds"] for s in result["steps"][:2]] == [21.5, 118.5]
+
+
+def test_the_report_names_the_device_of_text2img_and_of_each_lesson(tmp_path):
+    steps = [("text2img_fast", 0, 0.0, 40.0), ("lesson_01_data_and_augmentation", 0, 40.0, 60.0),
+             ("lesson_04_wgan_gp", 0, 60.0, 100.0), ("lesson_05_editing_unet", 1, 100.0, 110.0)]
+    (tmp_path / "steps.jsonl").write_text("".join(
+        json.dumps({"step": n, "exit_code": c, "start": a, "end": b}) + "\n" for n, c, a, b in steps))
+    (tmp_path / "text2img_fast.out").write_text("networks on: cuda\ntrain text2img: 2048 images, bf16 on cuda\n")
+    (tmp_path / "notebooks").mkdir()
+    source = {"cell_type": "code", "source": 'print(f"networks on: {device}")', "outputs": [
+        {"output_type": "stream", "name": "stdout", "text": ["networks on: cuda\n", "fast mode: False\n"]}]}
+    (tmp_path / "notebooks" / "04_wgan_gp.ipynb").write_text(json.dumps({"cells": [source]}))
+    (tmp_path / "notebooks" / "01_data_and_augmentation.ipynb").write_text(json.dumps({"cells": [
+        {"cell_type": "code", "source": "print(1)", "outputs": [{"output_type": "stream", "text": "1\n"}]}]}))
+    result = report(tmp_path)
+    assert result["text2img_fast_networks_on"] == "cuda"
+    assert result["lessons_networks_on"] == {"01_data_and_augmentation": None, "04_wgan_gp": "cuda",
+                                             "05_editing_unet": None}  # 05 failed: nbconvert wrote no notebook

@@ -117,3 +117,14 @@ def test_compile_networks_keeps_the_state_dict_and_the_outputs():
     other_g, other_d = nn.Linear(2, 2), nn.Linear(2, 1)
     assert compile_networks(other_g, other_d, double_backward=True) == ["generator"]
     assert other_d._compiled_call_impl is None and other_g._compiled_call_impl is not None
+
+
+def test_an_absent_device_is_a_device_unavailable_error(monkeypatch):
+    from course_lib.runtime import DeviceUnavailableError, resolve_device
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.raises(DeviceUnavailableError, match="--device cuda was asked for but torch sees no CUDA GPU"):
+        select_device("cuda")
+    assert issubclass(DeviceUnavailableError, RuntimeError)  # what callers caught before
+    assert resolve_device("cpu") == torch.device("cpu") and resolve_device(torch.device("cpu")) == torch.device("cpu")
+    assert resolve_device("auto").type in ("cpu", "mps")

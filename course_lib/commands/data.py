@@ -17,7 +17,8 @@ def register(subparsers) -> None:
     p.add_argument("--check", action="store_true", help="load every split and verify the checksums")
     p.add_argument("--root", default=None, help="look here first (a folder with the four idx files)")
     p.add_argument("--download", action="store_true",
-                   help="download with torchvision into the user cache if no local copy exists (needs internet)")
+                   help="download into the user cache if no local copy exists, even when COURSE_OFFLINE is set "
+                        "(without the flag it downloads unless COURSE_OFFLINE is set; needs internet)")
     p.add_argument("--make-example-folder", default=None, metavar="DIR",
                    help="write a small synthetic colour catalog (ImageFolder layout, a few broken files) into DIR")
     p.add_argument("--per-class", type=count(), default=12, help="photos per category of the example folder")
@@ -34,7 +35,7 @@ def run(args) -> int:
         print(f"wrote {out}: {len(subfolders)} categories ({', '.join(subfolders)}), {args.per_class} synthetic "
               "colour photos each (tinted Fashion-MNIST, upscaled) and 3 broken files a loader must skip")
         return 0
-    data = load_fashion_mnist(root=args.root, download_if_missing=args.download,
+    data = load_fashion_mnist(root=args.root, download_if_missing=True if args.download else None,
                               spec=data_module.FASHION_MNIST, strict=False)
     print(f"source:    {data.source}")
     print(f"folder:    {data.folder}")

@@ -74,7 +74,8 @@ def base_file(path: Path) -> dict:
         raise UserError(f"{path} draws {config.get('image_size')}-px photos (`train --data`): fine-tuning is for the "
                         "28x28 catalog models, judged by the course classifier; to adapt a photo model, continue "
                         "its training on the new folder with `train --data DIR` instead.")
-    return load_checkpoint(path) if "discriminator" in obj else read_generator(path)[1]
+    # a slim file: only its dict is wanted (the generator read_generator checks is dropped), so nothing runs
+    return load_checkpoint(path) if "discriminator" in obj else read_generator(path, device="cpu")[1]
 
 
 def line_data(args, fast: bool) -> tuple[torch.Tensor, torch.Tensor, str]:

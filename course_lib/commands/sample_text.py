@@ -15,6 +15,7 @@ from ..describe.captions import CATEGORY_EN
 from ..describe.prompts import PromptError
 from ..describe.tagger import predict
 from ..describe.text2img import load
+from ..runtime import select_device
 from . import UserError
 from .sample_output import write_samples
 
@@ -48,7 +49,7 @@ def sample_prompt(args) -> int:
     if args.prompt is None:
         raise UserError(f"{args.checkpoint} is a text-to-image model: pass --prompt \"a red dress\" "
                         "(or \"红色连衣裙\").")
-    model = load(args.checkpoint)
+    model = load(args.checkpoint, device=select_device(args.device))
     try:
         images, check = model.generate(args.prompt, n=args.n, seed=args.seed)
     except PromptError as error:

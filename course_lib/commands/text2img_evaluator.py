@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..describe.evaluation import evaluate_text2img
 from ..describe.text2img import load
+from ..runtime import select_device
 from . import UserError
 
 
@@ -33,10 +34,11 @@ def format_report(result: dict) -> str:
 
 
 def text2img_evaluator(path: Path, args) -> tuple[dict, str]:
-    """Evaluator of text2img files. Uses ``args.n`` (test prompts) and ``args.seed``."""
+    """Evaluator of text2img files. Uses ``args.n`` (test prompts), ``args.seed`` and ``args.device``."""
     given = [flag for flag, on in (("--calibration", args.calibration), ("--inception-weights",
              args.inception_weights), ("--data", args.data), ("--no-gan-train", args.no_gan_train)) if on]
     if given:
         raise UserError(f"{', '.join(given)}: not for a text2img file (it is scored on the colour edition).")
-    result = evaluate_text2img(load(path), n=args.n, seed=args.seed)
+    device = select_device(args.device)
+    result = evaluate_text2img(load(path, device=device), n=args.n, seed=args.seed, device=device)
     return result, format_report(result)

@@ -31,7 +31,8 @@ def check_flags(args) -> None:
     given = [f"--{name.replace('_', '-')}" for name in REFUSED if getattr(args, name, None) is not None]
     if given:
         raise UserError(f"{', '.join(given)}: not for `train text2img`, which trains on the colour edition of the "
-                        "catalog with its recipe (it takes --epochs, --seed, --out, --resume, --precision, --fast).")
+                        "catalog with its recipe (it takes --epochs, --seed, --out, --resume, --precision, --device, "
+                        "--fast).")
 
 
 def recipe_for(args, fast: bool):
@@ -51,9 +52,10 @@ def train_text2img(args) -> int:
     path = out / "checkpoint.pt"
     if path.exists() and not args.resume:
         raise UserError(f"{path} already exists: add --resume to continue it, or pick another --out.")
-    previous = load(path, finished=False) if args.resume and path.exists() else None
     configure_cpu_threads()
     device = select_device(args.device)
+    say(f"networks on: {device}")
+    previous = load(path, finished=False, device=device) if args.resume and path.exists() else None
     precision = resolve_precision(args.precision or "auto", device)
     seed = args.seed if args.seed is not None else 0
     recipe = recipe_for(args, fast)
@@ -67,8 +69,9 @@ def train_text2img(args) -> int:
     say("colour edition: measuring the attributes of the training split (thresholds per category)")
     thresholds = training_thresholds()
     data = edition("train", thresholds, FAST_IMAGES if fast else None)
-    say(f"train text2img: {len(data)} images, seed {seed}, {precision}, recipe {dataclasses.asdict(recipe)}")
-    model = train_phases(data, thresholds, recipe, seed, precision, previous, lambda m: save(path, m))
+    say(f"train text2img: {len(data)} images, seed {seed}, {precision} on {device}, recipe "
+        f"{dataclasses.asdict(recipe)}")
+    model = train_phases(data, thresholds, recipe, seed, precision, previous, lambda m: save(path, m), device=device)
     images = [model.generate(prompt, n=8, seed=seed)[0] for prompt in EXAMPLE_PROMPTS]
     save_grid(torch.cat(images), out / "samples.png", nrow=8)
     seconds = sum(p["seconds"] for p in model.extra["phases"].values())

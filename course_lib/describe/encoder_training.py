@@ -16,7 +16,7 @@ from tokenizers import Tokenizer
 from tqdm.auto import tqdm
 
 from ..models.clip import Clip, ClipConfig
-from ..runtime import eval_mode
+from ..runtime import eval_mode, resolve_device
 from .captions import LANGUAGES, caption
 from .catalog import Edition
 from .contrastive import info_nce, match_matrix, recall_at
@@ -58,41 +58,48 @@ def optimise(model: torch.nn.Module, steps: int, lr: float, batch_loss: Callable
 
 
 def train_clip(data: Edition, tokenizer: Tokenizer, steps: int, batch_size: int = 256, seed: int = 0,
-               lr: float = 2e-3, cfg: ClipConfig | None = None, progress: bool = True) -> tuple[Clip, list[float]]:
-    """(the trained Clip, the loss of every step)."""
+               lr: float = 2e-3, cfg: ClipConfig | None = None, progress: bool = True,
+               device: str | torch.device = "auto") -> tuple[Clip, list[float]]:
+    """(the trained Clip, on ``device``, the loss of every step). Batches, captions and word dropout are drawn
+    from CPU generators, so a seed gives the same batches on every device."""
+    device = resolve_device(device)
     torch.manual_seed(seed)
     cfg = cfg or ClipConfig(vocab_size=tokenizer.get_vocab_size())
-    model = Clip(cfg)
+    model = Clip(cfg).to(device)
     rng, g = random.Random(seed), torch.Generator().manual_seed(seed)
-    images = data.floats()
+    images = data.floats().to(device)
 
     def batch_loss() -> torch.Tensor:
         index = torch.randint(len(data), (batch_size,), generator=g)
         captions = caption_batch(data, index, rng)
         tokens = encode(tokenizer, [c.text for c in captions])
         target = match_matrix(captions, data.labels[index], {k: v[index] for k, v in data.attributes.items()})
-        text = model.text(word_dropout(tokens.ids, DROPOUT, g), tokens.mask)
-        return info_nce(model.logits(text, model.image(images[index])), target)
+        ids = word_dropout(tokens.ids, DROPOUT, g).to(device)
+        text = model.text(ids, tokens.mask.to(device))
+        return info_nce(model.logits(text, model.image(images[index.to(device)])), target.to(device))
     losses = optimise(model, steps, lr, batch_loss, "text encoder (InfoNCE)", progress)
     return model.eval(), losses
 
 
 @torch.no_grad()
 def embed_texts(model: Clip, tokenizer: Tokenizer, texts: list[str], batch_size: int = 512) -> torch.Tensor:
-    """Unit text embeddings (N, embed_dim) of ``texts``."""
+    """Unit text embeddings (N, embed_dim) of ``texts``, on the CPU (the model runs on its own device)."""
+    device = next(model.parameters()).device
     with eval_mode(model):
         parts = []
         for start in range(0, len(texts), batch_size):
             tokens = encode(tokenizer, texts[start:start + batch_size], model.cfg.max_tokens)
-            parts.append(model.text(tokens.ids, tokens.mask))
+            parts.append(model.text(tokens.ids.to(device), tokens.mask.to(device)).float().cpu())
     return torch.cat(parts)
 
 
 @torch.no_grad()
 def embed_images(model: Clip, images: torch.Tensor, batch_size: int = 1000) -> torch.Tensor:
-    """Unit image embeddings (N, embed_dim) of images (N, 3, 28, 28) in [-1, 1]."""
+    """Unit image embeddings (N, embed_dim) on the CPU of images (N, 3, 28, 28) in [-1, 1]."""
+    device = next(model.parameters()).device
     with eval_mode(model):
-        return torch.cat([model.image(images[i:i + batch_size]) for i in range(0, len(images), batch_size)])
+        return torch.cat([model.image(images[i:i + batch_size].to(device)).float().cpu()
+                          for i in range(0, len(images), batch_size)])
 
 
 def retrieval(model: Clip, tokenizer: Tokenizer, data: Edition, seed: int = 0, ks=(1, 5)) -> dict[str, dict]:

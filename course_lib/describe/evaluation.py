@@ -8,6 +8,9 @@
   compared with the prompt, each next to chance and to the tagger's accuracy on the real test images;
 - FID on the course scale: the course classifier's features of the samples' luminance views against those of
   the real test images of the edition (the same n).
+
+Every network (encoder, generator, tagger, classifier) runs on the ``device`` given; the scores are computed
+on the CPU.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import torch
 from ..data import to_float, to_uint8
 from ..metrics.features import extract, make_extractor
 from ..metrics.frechet import fid_from_features
+from ..runtime import resolve_device
 from .attributes import VALUES, measure
 from .catalog import Edition, edition
 from .colour import luminance_view
@@ -40,15 +44,17 @@ def prompts_for(data: Edition, seed: int) -> list[str]:
     return out
 
 
-def generated_scores(model: TextToImage, data: Edition, seed: int) -> tuple[dict, torch.Tensor, torch.Tensor]:
-    """(scores of samples drawn from ``data``'s prompts, their classifier features, the real features)."""
+def generated_scores(model: TextToImage, data: Edition, seed: int,
+                     device="auto") -> tuple[dict, torch.Tensor, torch.Tensor]:
+    """(scores of samples drawn from ``data``'s prompts, their classifier features, the real features); the
+    classifier runs on ``device``, the model's networks where they are."""
     prompts = prompts_for(data, seed)
     embeddings = torch.cat([model.embed(prompts[i:i + 500]) for i in range(0, len(prompts), 500)])
     fake = torch.cat([generate(model.generator, embeddings[i:i + 500], seed=seed + i)
                       for i in range(0, len(embeddings), 500)])
     pixels = to_uint8(fake)
     found = measure(pixels, data.labels, model.thresholds)
-    extractor = make_extractor()
+    extractor = make_extractor(device=device)
     fake_features, logits = extract(to_float(luminance_view(pixels)), extractor, progress=False)
     real_features, real_logits = extract(to_float(luminance_view(data.images)), extractor, progress=False)
     scores = {"category_accuracy": round((logits.argmax(1) == data.labels).float().mean().item(), 4),
@@ -63,12 +69,15 @@ def generated_scores(model: TextToImage, data: Edition, seed: int) -> tuple[dict
     return scores, fake_features, real_features
 
 
-def evaluate_text2img(model: TextToImage, n: int = 2000, seed: int = 0, train: Edition | None = None) -> dict:
-    """Every metric above; n test images (prompts), at most 10000. ``train`` (for the majority baseline) is
-    the first 10000 training images when None."""
+def evaluate_text2img(model: TextToImage, n: int = 2000, seed: int = 0, train: Edition | None = None,
+                      device="auto") -> dict:
+    """Every metric above, with every network on ``device`` (the model's are moved there); n test images
+    (prompts), at most 10000. ``train`` (for the majority baseline) is the first 10000 training images when None."""
+    device = resolve_device(device)
+    model.to(device)
     test = edition("test", model.thresholds, min(n, 10_000))
     recall = retrieval(model.clip, model.tokenizer, test.subset(slice(0, RETRIEVAL_IMAGES)), seed)
-    scores, fake_features, real_features = generated_scores(model, test, seed)
+    scores, fake_features, real_features = generated_scores(model, test, seed, device)
     train = train if train is not None else edition("train", model.thresholds, 10_000)
     chance = {name: round(1 / len(values), 4) for name, values in VALUES.items()}
     out = {"n": len(test), "seed": seed,

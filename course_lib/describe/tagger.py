@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from ..models.tagger import Tagger, TaggerConfig
-from ..runtime import eval_mode
+from ..runtime import eval_mode, resolve_device
 from .attributes import VALUES
 from .catalog import Edition
 
@@ -29,16 +29,18 @@ def targets(data: Edition, index) -> dict[str, torch.Tensor]:
 
 
 def train_tagger(data: Edition, steps: int, batch_size: int = 128, seed: int = 0, lr: float = 2e-3,
-                 progress: bool = True) -> Tagger:
-    """A tagger trained for ``steps`` Adam steps on random batches of ``data``; seeded."""
+                 progress: bool = True, device: str | torch.device = "auto") -> Tagger:
+    """A tagger trained on ``device`` for ``steps`` Adam steps on random batches of ``data``; seeded (the
+    batches come from a CPU generator, the same on every device)."""
+    device = resolve_device(device)
     torch.manual_seed(seed)
-    model = Tagger(TaggerConfig(heads=heads()))
+    model = Tagger(TaggerConfig(heads=heads())).to(device)
     optimiser = torch.optim.Adam(model.parameters(), lr=lr)
-    g, images = torch.Generator().manual_seed(seed), data.floats()
+    g, images = torch.Generator().manual_seed(seed), data.floats().to(device)
     for _ in tqdm(range(steps), desc="attribute tagger", disable=not progress):
         index = torch.randint(len(data), (batch_size,), generator=g)
-        logits, truth = model(images[index]), targets(data, index)
-        loss = sum(F.cross_entropy(logits[name], truth[name]) for name in logits)
+        logits, truth = model(images[index.to(device)]), targets(data, index)
+        loss = sum(F.cross_entropy(logits[name], truth[name].to(device)) for name in logits)
         optimiser.zero_grad(set_to_none=True)
         loss.backward()
         optimiser.step()
@@ -47,10 +49,12 @@ def train_tagger(data: Edition, steps: int, batch_size: int = 128, seed: int = 0
 
 @torch.no_grad()
 def predict(model: Tagger, images: torch.Tensor, batch_size: int = 1000) -> dict[str, torch.Tensor]:
-    """{head: (N,) predicted value} for images (N, 3, 28, 28) in [-1, 1]."""
+    """{head: (N,) predicted value, on the CPU} for images (N, 3, 28, 28) in [-1, 1] (the tagger runs on its
+    own device)."""
+    device = next(model.parameters()).device
     with eval_mode(model):
-        parts = [model(images[i:i + batch_size]) for i in range(0, len(images), batch_size)]
-    return {name: torch.cat([p[name] for p in parts]).argmax(1) for name in parts[0]}
+        parts = [model(images[i:i + batch_size].to(device)) for i in range(0, len(images), batch_size)]
+    return {name: torch.cat([p[name] for p in parts]).argmax(1).cpu() for name in parts[0]}
 
 
 def head_accuracy(model: Tagger, data: Edition) -> dict[str, float]:

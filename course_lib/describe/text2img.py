@@ -17,6 +17,7 @@ import torch
 from ..models.clip import Clip, ClipConfig
 from ..models.tagger import Tagger, TaggerConfig
 from ..models.text_gan import TextGANConfig, TextGenerator
+from ..runtime import resolve_device
 from ..serialization import CheckpointError, atomic_save, check_format, config_from_dict, read_torch_file
 from .attributes import Thresholds
 from .catalog import thresholds_dict, thresholds_from
@@ -45,10 +46,18 @@ class TextToImage:
         """The prompt's check (``prompts.check_prompt``); PromptError when it cannot be used."""
         return check_prompt(self.tokenizer, prompt, self.clip.cfg.max_tokens)
 
+    def to(self, device) -> TextToImage:
+        """Move every network to ``device`` (a torch.device, or a name such as 'auto'); returns the model."""
+        device = resolve_device(device)
+        for network in (self.clip, self.generator, self.tagger):
+            if network is not None:
+                network.to(device)
+        return self
+
     def embed(self, prompts: list[str]) -> torch.Tensor:
-        """Text embeddings (N, E) of ``prompts`` (not checked)."""
+        """Text embeddings (N, E) of ``prompts`` (not checked), on the CPU."""
         self.clip.eval()
-        return caption_embeddings(self.clip, self.tokenizer, list(prompts))
+        return caption_embeddings(self.clip, self.tokenizer, list(prompts)).cpu()
 
     def generate(self, prompt: str, n: int = 8, seed: int = 0) -> tuple[torch.Tensor, PromptCheck]:
         """(images (n, 3, 28, 28) in [-1, 1], the prompt's check) for one prompt."""
@@ -57,8 +66,9 @@ class TextToImage:
 
 
 def network_entry(model: torch.nn.Module) -> dict:
-    """{'config': asdict(cfg), 'state': state_dict} of a network that has ``cfg``."""
-    return {"config": dataclasses.asdict(model.cfg), "state": model.state_dict()}
+    """{'config': asdict(cfg), 'state': state_dict on the CPU} of a network that has ``cfg``."""
+    return {"config": dataclasses.asdict(model.cfg), "state": {k: v.detach().cpu() for k, v in
+                                                                model.state_dict().items()}}
 
 
 def save(path, model: TextToImage) -> Path:
@@ -89,9 +99,9 @@ def build(entry: dict, cls, config_cls, what: str) -> torch.nn.Module:
     return model.eval()
 
 
-def load(path, finished: bool = True) -> TextToImage:
-    """The model in ``path``, every network in eval mode on the CPU. ``finished=False`` also reads a file whose
-    training stopped before the GAN phase ended (for ``--resume``)."""
+def load(path, finished: bool = True, device="auto") -> TextToImage:
+    """The model in ``path``, every network in eval mode on ``device``. ``finished=False`` also reads a file
+    whose training stopped before the GAN phase ended (for ``--resume``)."""
     obj = read(path)
     if finished and obj["generator"] is None:
         done = ", ".join(obj["extra"].get("phases", {})) or "none"
@@ -102,4 +112,4 @@ def load(path, finished: bool = True) -> TextToImage:
     tagger = None if obj["tagger"] is None else build(obj["tagger"], Tagger, TaggerConfig, "tagger")
     return TextToImage(from_json(obj["tokenizer"]), build(obj["clip"], Clip, ClipConfig, "CLIP"),
                        generator, tagger,
-                       thresholds_from(obj["thresholds"]), dict(obj["extra"]))
+                       thresholds_from(obj["thresholds"]), dict(obj["extra"])).to(device)

@@ -24,7 +24,7 @@ from tqdm.auto import tqdm
 from ..gan.ema import EMA
 from ..models.clip import Clip
 from ..models.text_gan import TextGANConfig, build_text_gan
-from ..runtime import autocast
+from ..runtime import autocast, eval_mode, resolve_device
 from .catalog import Edition
 from .encoder_training import caption_batch
 from .tokenizer import encode
@@ -64,27 +64,30 @@ class GANRun:
 
 @torch.no_grad()
 def caption_embeddings(clip: Clip, tokenizer: Tokenizer, texts: list[str]) -> torch.Tensor:
-    """The frozen text encoder's (N, E) embeddings of ``texts``."""
+    """The frozen text encoder's (N, E) embeddings of ``texts``, on the encoder's device."""
     tokens = encode(tokenizer, texts, clip.cfg.max_tokens)
-    return clip.text(tokens.ids, tokens.mask)
+    device = next(clip.parameters()).device
+    return clip.text(tokens.ids.to(device), tokens.mask.to(device))
 
 
 def train_text_gan(data: Edition, clip: Clip, tokenizer: Tokenizer, run: GANRun, cfg: TextGANConfig | None = None,
-                   progress: bool = True) -> tuple[torch.nn.Module, GANRun]:
-    """(the EMA generator, the run with its history). Seeded: the same run gives the same weights."""
+                   progress: bool = True, device: str | torch.device = "auto") -> tuple[torch.nn.Module, GANRun]:
+    """(the EMA generator, the run with its history), trained on ``device`` (the encoder is moved there too).
+    Seeded: the same run on the same device gives the same weights (noise and batches come from CPU generators)."""
+    device = resolve_device(device)
     torch.manual_seed(run.seed)
     cfg = cfg or TextGANConfig(embed_dim=clip.cfg.embed_dim)
-    generator, discriminator = build_text_gan(cfg)
+    generator, discriminator = (net.to(device) for net in build_text_gan(cfg))
     opt_g = torch.optim.Adam(generator.parameters(), lr=run.lr, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam(discriminator.parameters(), lr=run.lr, betas=(0.5, 0.999))
-    ema, images = EMA(generator), data.floats()
+    ema, images = EMA(generator), data.floats().to(device)
     rng, g = random.Random(run.seed), torch.Generator().manual_seed(run.seed)
-    clip.eval()
-    device = torch.device("cpu")
+    clip.to(device).eval()
     for _ in tqdm(range(run.steps), desc="text-to-image GAN", disable=not progress):
         index = torch.randint(len(data), (run.batch_size,), generator=g)
         e = caption_embeddings(clip, tokenizer, [c.text for c in caption_batch(data, index, rng)])
-        real, z = images[index], torch.randn(run.batch_size, cfg.latent_dim, generator=g)
+        real = images[index.to(device)]
+        z = torch.randn(run.batch_size, cfg.latent_dim, generator=g).to(device)
         with autocast(device, run.precision):
             fake = generator(z, e)
             scores = discriminator(torch.cat([real, real, fake.detach()]), torch.cat([e, e.roll(1, 0), e]))
@@ -106,7 +109,9 @@ def train_text_gan(data: Edition, clip: Clip, tokenizer: Tokenizer, run: GANRun,
 
 @torch.no_grad()
 def generate(generator: torch.nn.Module, e: torch.Tensor, seed: int = 0) -> torch.Tensor:
-    """Images (N, 3, 28, 28) in [-1, 1] for embeddings e (N, E), with seeded noise."""
+    """Images (N, 3, 28, 28) in [-1, 1] on the CPU for embeddings e (N, E), with seeded noise (drawn on the CPU,
+    so the same on every device), in eval mode; the generator's previous mode is restored."""
+    device = next(generator.parameters()).device
     z = torch.randn(len(e), generator.latent_dim, generator=torch.Generator().manual_seed(seed))
-    generator.eval()
-    return generator(z, e).float()
+    with eval_mode(generator), autocast(device):
+        return generator(z.to(device), e.to(device)).float().cpu()

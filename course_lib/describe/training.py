@@ -4,9 +4,11 @@
 2. ``tagger``: the attribute tagger trains on the measured attributes (seed s + 1);
 3. ``gan``: the text-conditioned GAN trains on the frozen encoder's embeddings (seed s + 2).
 
-After each phase the model file is written (``text2img.save``) with the finished phases in
-``extra['phases']``. A resumed run keeps the finished phases and reruns an unfinished one from its first
-step; every phase is seeded on its own, so the result equals a run that was never interrupted.
+Every phase trains on the ``device`` given (``'auto'``: cuda, then mps, then the CPU); ``precision`` is the
+GAN phase's autocast, resolved by the caller for that device. After each phase the model file is written
+(``text2img.save``) with the finished phases in ``extra['phases']`` (and ``extra['device']``, the device type
+they trained on). A resumed run keeps the finished phases and reruns an unfinished one from its first step;
+every phase is seeded on its own, so the result equals a run that was never interrupted (on the same device).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..models.text_gan import TextGANConfig
+from ..runtime import resolve_device
 from .captions import training_corpus
 from .catalog import Edition
 from .encoder_training import train_clip
@@ -56,22 +59,28 @@ FAST_RECIPE = Text2ImgRecipe(clip_steps=30, clip_batch=64, tagger_steps=20, tagg
 
 def train_phases(data: Edition, thresholds, recipe: Text2ImgRecipe, seed: int, precision: str = "fp32",
                  model: TextToImage | None = None, save: Callable[[TextToImage], None] = lambda m: None,
-                 progress: bool = True) -> TextToImage:
-    """Run the phases not yet in ``model.extra['phases']`` (all when ``model`` is None), calling ``save``
-    after each; returns the finished model. data: the training split of the colour edition."""
+                 progress: bool = True, device="auto") -> TextToImage:
+    """Run the phases not yet in ``model.extra['phases']`` (all when ``model`` is None) on ``device``, calling
+    ``save`` after each; returns the finished model, its networks on ``device``. data: the training split of
+    the colour edition."""
+    device = resolve_device(device)
     done = dict(model.extra.get("phases", {})) if model is not None else {}
     if model is None or "encoder" not in done:
         start = time.perf_counter()
         tokenizer = train_tokenizer(training_corpus(seed))
-        clip, losses = train_clip(data, tokenizer, recipe.clip_steps, recipe.clip_batch, seed, progress=progress)
+        clip, losses = train_clip(data, tokenizer, recipe.clip_steps, recipe.clip_batch, seed, progress=progress,
+                                  device=device)
         done = {"encoder": {"seconds": round(time.perf_counter() - start, 1), "final_loss": round(losses[-1], 4)}}
         model = TextToImage(tokenizer, clip, None, None, thresholds,
                             {"recipe": dataclasses.asdict(recipe), "seed": seed, "precision": precision,
-                             "phases": done})
+                             "device": device.type, "phases": done})
         save(model)
+    model.to(device)  # a resumed model comes from its file wherever ``load`` put it
+    model.extra["device"] = device.type  # where the last phase trained: what ``precision`` was resolved for
     if "tagger" not in done:
         start = time.perf_counter()
-        model.tagger = train_tagger(data, recipe.tagger_steps, recipe.tagger_batch, seed + 1, progress=progress)
+        model.tagger = train_tagger(data, recipe.tagger_steps, recipe.tagger_batch, seed + 1, progress=progress,
+                                    device=device)
         done["tagger"] = {"seconds": round(time.perf_counter() - start, 1)}
         model.extra["phases"] = done
         save(model)
@@ -79,7 +88,7 @@ def train_phases(data: Edition, thresholds, recipe: Text2ImgRecipe, seed: int, p
         start = time.perf_counter()
         run = GANRun(recipe.gan_steps, recipe.gan_batch, recipe.lr, seed + 2, recipe.mismatch, precision)
         cfg = TextGANConfig(embed_dim=model.clip.cfg.embed_dim, width=recipe.gan_width)
-        model.generator, run = train_text_gan(data, model.clip, model.tokenizer, run, cfg, progress)
+        model.generator, run = train_text_gan(data, model.clip, model.tokenizer, run, cfg, progress, device)
         done["gan"] = {"seconds": round(time.perf_counter() - start, 1),
                        "final_d_loss": round(run.history["d_loss"][-1], 4),
                        "final_g_loss": round(run.history["g_loss"][-1], 4)}

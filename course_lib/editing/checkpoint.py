@@ -22,6 +22,7 @@ import dataclasses
 from pathlib import Path
 
 from ..models.unet import UNet, UNetConfig
+from ..runtime import resolve_device
 from ..serialization import CheckpointError, atomic_save, check_format, config_from_dict, read_torch_file, shipped_dir
 from .degrade import check_task
 from .pix2pix import FitConfig
@@ -61,11 +62,11 @@ def is_unet_file(path) -> bool:
     return isinstance(obj, dict) and obj.get("format") == FORMAT
 
 
-def build_unet(entry: dict, device="cpu") -> UNet:
-    """The U-Net of one task entry, with its weights, in eval mode on ``device``."""
+def build_unet(entry: dict, device="auto") -> UNet:
+    """The U-Net of one task entry, with its weights, in eval mode on ``device`` (a torch.device or a name)."""
     unet = UNet(config_from_dict(UNetConfig, entry["model"], "model config"))
     unet.load_state_dict(entry["weights"])
-    return unet.to(device).eval()
+    return unet.to(resolve_device(device)).eval()
 
 
 def check_entry(path, task: str, entry) -> None:
@@ -76,7 +77,7 @@ def check_entry(path, task: str, entry) -> None:
                               "written by other code.")
     try:
         config_from_dict(FitConfig, entry["fit"], "fit config")
-        build_unet(entry)
+        build_unet(entry, device="cpu")  # only checks that the weights fit: nothing runs
     except (ValueError, TypeError, KeyError, RuntimeError) as err:
         raise CheckpointError(f"{path}: task {task!r} does not rebuild: {err}") from err
 
@@ -96,8 +97,8 @@ def load_unets_file(path) -> dict:
     return obj
 
 
-def load_unets(path, device="cpu", finished_only: bool = True) -> dict[str, UNet]:
-    """{task: U-Net in eval mode} from a file; ``finished_only`` skips tasks an interruption cut short."""
+def load_unets(path, device="auto", finished_only: bool = True) -> dict[str, UNet]:
+    """{task: U-Net in eval mode on ``device``} from a file; ``finished_only`` skips tasks an interruption cut short."""
     obj = load_unets_file(path)
     return {task: build_unet(entry, device) for task, entry in obj["tasks"].items()
             if not finished_only or is_finished(entry)}
@@ -113,8 +114,8 @@ def pretrained_unet_path(root=None) -> Path:
     return Path(shipped_dir() if root is None else root) / "unet.pt"
 
 
-def load_pretrained_unet(task: str, root=None, device="cpu") -> UNet | None:
-    """The shipped U-Net for ``task`` in eval mode, or None when ROOT/unet.pt does not exist.
+def load_pretrained_unet(task: str, root=None, device="auto") -> UNet | None:
+    """The shipped U-Net for ``task`` in eval mode on ``device``, or None when ROOT/unet.pt does not exist.
 
     A file that exists but is damaged, or lacks a finished model for ``task``, raises CheckpointError.
     """
@@ -132,7 +133,7 @@ def load_pretrained_unet(task: str, root=None, device="cpu") -> UNet | None:
     return models[task]
 
 
-def shipped_unet_or(task: str, train_fn, root=None, device="cpu") -> tuple[UNet, str]:
+def shipped_unet_or(task: str, train_fn, root=None, device="auto") -> tuple[UNet, str]:
     """(U-Net in eval mode, where it came from): the shipped model for ``task`` when there is one, else
     ``train_fn()`` (a U-Net the lesson trains). The text says which, so a lesson never passes one off as the other."""
     shipped = load_pretrained_unet(task, root, device)

@@ -85,8 +85,9 @@ def held_out_images(n: int) -> torch.Tensor:
 
 
 def evaluate_unet(path, n: int = 1000, strengths=STRENGTHS, seed: int = 0, images: torch.Tensor | None = None,
-                  device="cpu") -> dict:
-    """Evaluate every finished task model in a U-Net file (``train unet`` or checkpoints/unet.pt).
+                  device="auto") -> dict:
+    """Evaluate every finished task model in a U-Net file (``train unet`` or checkpoints/unet.pt), the U-Nets on
+    ``device`` (the classical baselines and the scores run on the CPU).
 
     images: uint8 (N, 28, 28) to use instead of the first ``n`` test images. Returns JSON-ready values:
     the file, n, seed, the models' training facts, the rows and the target checks of ``evaluate_models``.

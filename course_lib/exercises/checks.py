@@ -26,13 +26,14 @@ class CheckResult:
     passed: bool
     message: str = ""
     attempted: bool = True
+    undecided: bool = False  # a predict-then-run whose run landed inside the measured noise band
 
     def __bool__(self) -> bool:
         return self.passed
 
     def __repr__(self) -> str:
-        head = f"PASS {self.name}" if self.passed else f"FAIL {self.name}" if self.attempted \
-            else f"NOT ATTEMPTED {self.name}"
+        head = f"PASS {self.name}" if self.passed else f"TOO CLOSE TO CALL {self.name}" if self.undecided \
+            else f"FAIL {self.name}" if self.attempted else f"NOT ATTEMPTED {self.name}"
         return f"{head}: {self.message}" if self.message else head
 
 
@@ -179,6 +180,42 @@ def check_prediction(name: str, answer, choices: Sequence, truth, why: str) -> C
     if answer == truth:
         return CheckResult(name, True, f"the run agrees: {truth!r}. {why}")
     return CheckResult(name, False, f"you predicted {answer!r}; the run shows {truth!r}. {why}")
+
+
+@dataclass(frozen=True)
+class NoiseRule:
+    """How a check reads the one run behind it: ``statistic`` against its ``boundaries`` (where the answer
+    changes), with a run within ``band`` of a boundary too close to call. The band is measured over seeds,
+    precisions, thread counts and both CPU kinds (data_scripts/prediction_noise.py, docs/exercise_noise.md)."""
+
+    statistic: str
+    boundaries: tuple[float, ...]
+    band: float
+
+    def side(self, value: float) -> int | None:
+        """How many boundaries lie below ``value``; None when it is within ``band`` of one (too close to call)."""
+        if any(abs(value - b) <= self.band for b in self.boundaries):
+            return None
+        return sum(value > b for b in self.boundaries)
+
+    def too_close(self, name: str, value: float, why: str = "") -> CheckResult:
+        """The verdict for a run inside the band: not FAIL, with the numbers."""
+        near = min(self.boundaries, key=lambda b: abs(value - b))
+        return CheckResult(name, False, f"too close to call on this run: {self.statistic} = {value:.3g}, within "
+                                        f"{self.band:g} of {near:g}, inside the spread measured over seeds, "
+                                        f"precisions, thread counts and CPU kinds (docs/exercise_noise.md). {why}"
+                                        .strip(), undecided=True)
+
+
+def check_measured(name: str, answer, answers: Sequence, rule: NoiseRule, value: float, why: str,
+                   choices: Sequence | None = None) -> CheckResult:
+    """A predict-then-run check read through ``rule``: ``answers[rule.side(value)]`` is the truth, a run inside
+    the band is too close to call. ``choices`` (default ``answers``) may offer more answers than a run can show
+    (e.g. "the same"). Call it after ``check_prediction(name, answer, choices, None, "")`` has handled ``...``."""
+    side = rule.side(value)
+    if side is None:
+        return rule.too_close(name, value, why)
+    return check_prediction(name, answer, tuple(choices or answers), answers[side], why)
 
 
 class LearnerError(Exception):

@@ -16,7 +16,7 @@ import torch
 
 from ..editing.scores import psnr
 from ..models.unet import UNet, UNetConfig
-from .checks import CheckResult, Hint, check_function, check_prediction, exercise
+from .checks import CheckResult, Hint, NoiseRule, check_function, check_measured, check_prediction, exercise
 
 
 def decoder_step(feat: torch.Tensor, skip: torch.Tensor, up, decode) -> torch.Tensor:
@@ -153,6 +153,16 @@ def check_psnr(learner_fn) -> CheckResult:
                           atol=1e-3, rtol=1e-4)
 
 
+# sharpness of the L1 optimum minus that of the L2 optimum: "L2" blurs more above 0; band: the measured spread
+BLUR_RULE = NoiseRule("the L1 optimum's sharpness minus the L2 optimum's", (0.0,), band=0.05)
+
+
+def blur_effect(seed: int = 0) -> float:
+    """Sharpness of the L1 optimum minus that of the L2 optimum (``blur_of_optima``): positive when L2 blurs more."""
+    values = blur_of_optima(seed)
+    return values["L1"] - values["L2"]
+
+
 def blur_of_optima(seed: int = 0) -> dict[str, float]:
     """Sharpness of the L2 and L1 optima for a hole with three plausible fills: two of a striped pattern, one of
     the same stripes shifted by one pixel. The photo's answer is one of them; which loss blurs?"""
@@ -173,9 +183,8 @@ def check_blur_prediction(prediction) -> CheckResult:
     if prediction is Ellipsis:
         return check_prediction("blur prediction", prediction, ("L2", "L1"), None, "")
     values = blur_of_optima()
-    truth = "L2" if values["L2"] < values["L1"] else "L1"
-    return check_prediction("blur prediction", prediction, ("L2", "L1"), truth,
-                            f"Sharpness (mean neighbour difference): one plausible answer {values['one answer']:.2f}, "
-                            f"the L1 optimum {values['L1']:.2f}, the L2 optimum {values['L2']:.2f}. L2's optimum is "
-                            "the per-pixel mean, a blend of both patterns; L1's is the per-pixel median, which here "
-                            "is the majority pattern.")
+    return check_measured("blur prediction", prediction, ("L1", "L2"), BLUR_RULE, values["L1"] - values["L2"],
+                          f"Sharpness (mean neighbour difference): one plausible answer {values['one answer']:.2f}, "
+                          f"the L1 optimum {values['L1']:.2f}, the L2 optimum {values['L2']:.2f}. L2's optimum is "
+                          "the per-pixel mean, a blend of both patterns; L1's is the per-pixel median, which here "
+                          "is the majority pattern.", choices=("L2", "L1"))

@@ -16,7 +16,16 @@ import torch
 from torch_fidelity.metric_fid import KEY_METRIC_FID, fid_features_to_statistics, fid_statistics_to_metric
 from torch_fidelity.metric_kid import kernel_mmd, mmd2
 
-from .checks import CheckResult, Hint, check_function, check_prediction, exercise, hint_on_error
+from .checks import (
+    CheckResult,
+    Hint,
+    NoiseRule,
+    check_function,
+    check_measured,
+    check_prediction,
+    exercise,
+    hint_on_error,
+)
 
 
 def reference_fid(features_1: torch.Tensor, features_2: torch.Tensor) -> float:
@@ -168,6 +177,15 @@ def check_kid_mmd(learner_fn) -> CheckResult:
                           atol=1e-8, rtol=1e-5)
 
 
+# FID at n = 500 minus FID at n = 5000: "500" is larger above 0; the band is the measured spread
+BIAS_RULE = NoiseRule("FID at n = 500 minus FID at n = 5000", (0.0,), band=0.5)
+
+
+def fid_bias_effect(seed: int = 0) -> float:
+    """Real-against-real FID at n = 500 minus that at n = 5000 (``real_vs_real_fid``, same seed)."""
+    return real_vs_real_fid(500, seed) - real_vs_real_fid(5000, seed)
+
+
 def real_vs_real_fid(n: int, seed: int = 0) -> float:
     """FID between two disjoint seeded halves of n test images each (2n <= 10000), in the course features."""
     from ..metrics.features import make_extractor, real_features
@@ -184,8 +202,8 @@ def check_bias_prediction(prediction) -> CheckResult:
     if prediction is Ellipsis:
         return check_prediction("FID bias", prediction, choices, None, "")
     small, large = real_vs_real_fid(500), real_vs_real_fid(5000)
-    truth = "500" if small > large else "5000"
-    return check_prediction("FID bias", prediction, choices, truth,
-                            f"Real against real: FID {small:.2f} at n = 500, {large:.2f} at n = 5000. Both sets come "
-                            "from one distribution, so the true FID is 0; the estimate's bias falls roughly like 1/n "
-                            "(the covariance estimate's error), which is why FIDs are only compared at one n.")
+    return check_measured("FID bias", prediction, ("5000", "500"), BIAS_RULE, small - large,
+                          f"Real against real: FID {small:.2f} at n = 500, {large:.2f} at n = 5000. Both sets come "
+                          "from one distribution, so the true FID is 0; the estimate's bias falls roughly like 1/n "
+                          "(the covariance estimate's error), which is why FIDs are only compared at one n.",
+                          choices=choices)

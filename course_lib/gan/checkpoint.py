@@ -20,7 +20,7 @@ from pathlib import Path
 import torch
 
 from ..models import build_models, get_model_kind, model_config
-from ..runtime import is_main_process
+from ..runtime import is_main_process, resolve_device
 from ..serialization import CheckpointError, atomic_save, check_format, read_torch_file, rng_states, set_rng_states
 
 FORMAT, VERSION = "course_lib.gan_checkpoint", 1
@@ -103,15 +103,16 @@ def save_pretrained(path, kind: str, model_cfg, generator: torch.nn.Module, extr
 
 def export_checkpoint(checkpoint_path, path) -> Path:
     """The slim file for a training checkpoint's EMA generator (what the repository ships)."""
-    generator, ckpt = read_generator(checkpoint_path)
+    generator, ckpt = read_generator(checkpoint_path, device="cpu")  # file to file: nothing runs
     cfg = model_config(ckpt["kind"], ckpt["config"]["model"])
     data = {"data": ckpt["extra"]["data"]} if ckpt.get("extra", {}).get("data") else {}  # `train --data`'s folder
     return save_pretrained(path, ckpt["kind"], cfg, generator, extra={"step": int(ckpt["step"]),
                                                                       "train": ckpt["config"]["train"], **data})
 
 
-def read_generator(path, device="cpu", use_ema: bool = True) -> tuple[torch.nn.Module, dict]:
+def read_generator(path, device="auto", use_ema: bool = True) -> tuple[torch.nn.Module, dict]:
     """(generator in eval mode on ``device``, the file's dict) from a slim file or a training checkpoint.
+    device: a torch.device or a name ('auto': cuda, then mps, then the CPU).
 
     use_ema: the averaged weights (smoother samples); False takes the last training weights, which only a
     training checkpoint has.
@@ -139,4 +140,4 @@ def read_generator(path, device="cpu", use_ema: bool = True) -> tuple[torch.nn.M
     except (ValueError, TypeError, KeyError, RuntimeError) as err:
         raise CheckpointError(f"{path}: the weights do not fit the {obj['kind']!r} model of its config "
                               f"({err})") from err
-    return generator.to(device).eval(), obj
+    return generator.to(resolve_device(device)).eval(), obj

@@ -28,7 +28,7 @@ from ..data import FashionMNIST, to_float
 from ..metrics.features import extract, make_extractor
 from ..metrics.frechet import fid_torch_fidelity
 from ..metrics.nearest import nearest_neighbours
-from ..runtime import eval_mode
+from ..runtime import eval_mode, resolve_device
 from . import recipes
 from .finetune import EarlyStopping, base_models, freeze_first_blocks, validation_fid
 from .sampling import sample
@@ -76,7 +76,8 @@ def finetune_trainer(base: dict, images: torch.Tensor, method: Method, seed: int
                      precision: str | None = None):
     """(Trainer, model config, parameters frozen) for fine-tuning ``base`` (a loaded GAN file) on ``images``
     (N, 28, 28) uint8 with ``method``: the base recipe's losses and learning rates, a batch of at most N.
-    precision: see ``Trainer`` (None: bf16 on CUDA, fp32 elsewhere)."""
+    precision: see ``Trainer`` (None: bf16 on CUDA, fp32 elsewhere). device: a torch.device or a name ('auto')."""
+    device = resolve_device(device)
     recipe = recipes.get_recipe(base["kind"])
     train_cfg = dataclasses.replace(recipe.train, batch_size=min(recipe.train.batch_size, len(images)),
                                     augment=method.augment, seed=seed)
@@ -175,14 +176,16 @@ class RunResult:
 
 
 def measure_run(base: dict, images: torch.Tensor, validation: torch.Tensor, method: str, *, category: int,
-                old_features: torch.Tensor, max_steps: int, every: int, patience: int, seed: int, device="cpu",
+                old_features: torch.Tensor, max_steps: int, every: int, patience: int, seed: int, device="auto",
                 samples: int = 1000, extractor=None) -> tuple[RunResult, torch.nn.Module, EarlyStopping]:
     """Fine-tune with ``METHODS[method]`` and measure it; returns (result, EMA generator at the stop, stopper).
 
     images (N, 28, 28) uint8; validation (M, 1, 28, 28) in [-1, 1]; old_features (K, D): course features of
     the categories the base knew, to measure forgetting. Scores at the stop use ``samples`` samples (seed 0).
+    device: where the networks train and the extractor runs (a torch.device or a name, 'auto' by default).
     """
-    extractor = extractor or make_extractor()
+    device = resolve_device(device)
+    extractor = extractor or make_extractor(device=device)
     fid = validation_fid(validation, n=samples, seed=0, extractor=extractor)
     start = time.perf_counter()
     seconds: dict[int, float] = {}

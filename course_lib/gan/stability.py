@@ -29,21 +29,22 @@ class Run:
 
 
 def fid_of(generator, n: int = 2000, seed: int = 0, weights_path=None) -> float:
-    """FID of ``n`` samples of ``generator`` against the Fashion-MNIST test split (course classifier features;
-    weights_path: other classifier weights, default the shipped ones)."""
+    """FID of ``n`` samples of ``generator`` against the Fashion-MNIST test split (course classifier features,
+    computed on the generator's device; weights_path: other classifier weights, default the shipped ones)."""
     from ..metrics.features import extract, make_extractor, real_features
     from ..metrics.frechet import fid_from_features
 
-    extractor = make_extractor(weights_path)
+    extractor = make_extractor(weights_path, next(generator.parameters()).device)
     real = real_features(extractor, "test", progress=False)
     fake, _ = extract(sample(generator, n, seed=seed), extractor, progress=False)
     return fid_from_features(fake, real.features)
 
 
 def train_on_budget(kind: str, seed: int, real_batches: int, images: torch.Tensor, labels: torch.Tensor | None = None,
-                    device: str | torch.device = "cpu", **changes) -> object:
+                    device: str | torch.device = "auto", **changes) -> object:
     """A trainer of ``kind``'s recipe (seed ``seed``, TrainConfig fields ``changes``) run on ``real_batches``
-    discriminator batches, i.e. ``real_batches // n_critic`` generator steps. images: (N, 28, 28) uint8."""
+    discriminator batches, i.e. ``real_batches // n_critic`` generator steps, on ``device``. images: (N, 28, 28)
+    uint8."""
     recipe = get_recipe(kind)
     cfg = dataclasses.replace(recipe.train, seed=seed, **changes)
     trainer = make_trainer(kind, recipe.model, cfg, images, labels, device, log_every=recipe.log_every)
@@ -52,7 +53,7 @@ def train_on_budget(kind: str, seed: int, real_batches: int, images: torch.Tenso
 
 
 def compare(kinds, seeds, real_batches: int, images: torch.Tensor, labels: torch.Tensor | None = None,
-            n_fid: int = 2000, device: str | torch.device = "cpu", weights_path=None) -> list[Run]:
+            n_fid: int = 2000, device: str | torch.device = "auto", weights_path=None) -> list[Run]:
     """Train every kind with every seed on the same budget; one ``Run`` each, FID of the EMA generator."""
     runs = []
     for kind in kinds:

@@ -14,6 +14,8 @@ from torch import nn
 from torchvision import transforms
 from torchvision.datasets import VisionDataset
 
+from ..runtime import resolve_device
+
 
 class ArrayImageDataset(VisionDataset):
     """torchvision's MNIST-style dataset over in-memory arrays: each item a PIL image through ``transform``."""
@@ -55,8 +57,8 @@ class TutorialLoop:
     """The PyTorch DCGAN tutorial's loop around (generator, discriminator + Sigmoid), BCELoss, Adam."""
 
     def __init__(self, generator, discriminator, batches, lr_g: float, lr_d: float, betas,
-                 device: torch.device | str = "cpu"):
-        self.device = torch.device(device)
+                 device: torch.device | str = "auto"):
+        self.device = resolve_device(device)
         self.generator, self.batches = generator.to(self.device), batches
         self.discriminator = nn.Sequential(discriminator, nn.Sigmoid()).to(self.device)
         self.criterion = nn.BCELoss()

@@ -29,8 +29,8 @@ def pretrained_path(kind: str, root=None) -> Path:
     return Path(shipped_dir() if root is None else root) / f"{kind.replace('-', '_')}.pt"
 
 
-def load_pretrained(kind: str, root=None, device="cpu") -> torch.nn.Module | None:
-    """The shipped generator of ``kind`` in eval mode, or None when there is none.
+def load_pretrained(kind: str, root=None, device="auto") -> torch.nn.Module | None:
+    """The shipped generator of ``kind`` in eval mode on ``device``, or None when there is none.
 
     A file that exists but is damaged, or holds another kind, raises CheckpointError saying which.
     """
@@ -63,8 +63,9 @@ def pretrained_or(generator: torch.nn.Module, kind: str, root=None, verbose: boo
     return generator if pretrained is None else pretrained
 
 
-def train_fast(kind: str, device="cpu") -> nn.Module:
-    """The EMA generator (eval mode) of ``kind``'s recipe after its ``--fast`` run: fast_steps on fast_images."""
+def train_fast(kind: str, device="auto") -> nn.Module:
+    """The EMA generator (eval mode, on ``device``) of ``kind``'s recipe after its ``--fast`` run: fast_steps on
+    fast_images."""
     recipe = get_recipe(kind)
     images, labels = training_data(True, recipe.fast_images)
     trainer = make_trainer(kind, recipe.model, recipe.train, images, labels, device, recipe.log_every)
@@ -72,8 +73,9 @@ def train_fast(kind: str, device="cpu") -> nn.Module:
     return trainer.ema.module.eval()
 
 
-def load_or_train(kind: str, root=None, device="cpu") -> tuple[nn.Module, str]:
-    """(generator in eval mode, where it came from): the shipped file when it exists, else ``train_fast(kind)``."""
+def load_or_train(kind: str, root=None, device="auto") -> tuple[nn.Module, str]:
+    """(generator in eval mode on ``device``, where it came from): the shipped file when it exists, else
+    ``train_fast(kind, device)``."""
     generator = load_pretrained(kind, root, device=device)
     if generator is not None:
         return generator, f"{kind}: the shipped generator {where(kind, root)}"

@@ -16,6 +16,7 @@ import torch
 from tqdm.auto import tqdm
 
 from ..data import FashionMNIST, load_fashion_mnist, to_float
+from ..runtime import resolve_device
 from ..serialization import atomic_save, cache_dir
 from .fidelity import EXTRACTOR_NAME, FEATURES, FashionFeatureExtractor
 from .prc import knn_radii
@@ -34,10 +35,11 @@ _MEMORY: dict[tuple[str, str], RealFeatures] = {}  # (weights sha256, split) -> 
 _RADII: dict[tuple[str, int], torch.Tensor] = {}  # (weights sha256, k) -> k-NN radii of the test split
 
 
-def make_extractor(weights_path=None, device: str | torch.device = "cpu") -> FashionFeatureExtractor:
-    """The extractor torch-fidelity would build: weights read (and checksummed) from the file now."""
+def make_extractor(weights_path=None, device: str | torch.device = "auto") -> FashionFeatureExtractor:
+    """The extractor torch-fidelity would build, on ``device``: weights read (and checksummed) from the file now.
+    ``extract`` feeds it on its device and returns the features on the CPU."""
     extractor = FashionFeatureExtractor(EXTRACTOR_NAME, list(FEATURES), feature_extractor_weights_path=weights_path)
-    return extractor.requires_grad_(False).eval().to(device)
+    return extractor.requires_grad_(False).eval().to(resolve_device(device))
 
 
 @lru_cache(maxsize=1)

@@ -12,6 +12,8 @@ import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
+from ..runtime import autocast
+
 
 def probe_network(image_size: int = 28) -> torch.nn.Sequential:
     """A tiny discriminator-like CNN: (N, 1, S, S) in [-1, 1] -> logits (N,)."""
@@ -23,11 +25,12 @@ def probe_network(image_size: int = 28) -> torch.nn.Sequential:
 
 def fit_probe(pos_train: torch.Tensor, neg_train: torch.Tensor, pos_test: torch.Tensor, neg_test: torch.Tensor,
               augment: Callable | None = None, num_steps: int = 300, batch_size: int = 64,
-              seed: int = 0) -> tuple[float, float]:
+              seed: int = 0, precision: str = "fp32") -> tuple[float, float]:
     """Train ``probe_network`` to label pos 1 and neg 0; returns (train accuracy, test accuracy).
 
     All sets (N, 1, S, S) in [-1, 1]. ``augment`` (if given) is applied to both pos and neg batches, as
-    DiffAugment is in a D step; accuracies are measured on un-augmented images.
+    DiffAugment is in a D step; accuracies are measured on un-augmented images. precision: 'fp32' or 'bf16'
+    (autocast around the forward passes, as the trainer does; the lessons use fp32).
     """
     with torch.random.fork_rng(devices=[]):  # seeded weights without moving the caller's random stream
         torch.manual_seed(seed)
@@ -39,7 +42,9 @@ def fit_probe(pos_train: torch.Tensor, neg_train: torch.Tensor, pos_test: torch.
         pos = pos_train[torch.randint(len(pos_train), (batch_size,), generator=order)]
         neg = neg_train[torch.randint(len(neg_train), (batch_size,), generator=order)]
         x = torch.cat([pos, neg]) if augment is None else torch.cat([augment(pos), augment(neg)])
-        loss = F.binary_cross_entropy_with_logits(net(x), targets)
+        with autocast(torch.device("cpu"), precision):
+            logits = net(x)
+        loss = F.binary_cross_entropy_with_logits(logits.float(), targets)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()

@@ -138,6 +138,7 @@ print(inspect.getsource(ProjectionDiscriminator.forward))
 
 # %%
 device = select_device("auto")
+print(f"networks on: {device}")
 trainer = make_trainer("cgan", recipe.model, recipe.train,
                        *(x[: pick(len(images), 2048)] for x in (images, labels)), device=device)
 generator, discriminator = trainer.generator, trainer.discriminator

@@ -64,11 +64,13 @@ from course_lib.gan.zoo import pretrained_or
 from course_lib.models.dcgan import DCGANConfig, Discriminator
 from course_lib.models.wgan import Critic
 from course_lib.plots import show_images
-from course_lib.runtime import configure_cpu_threads, fast_mode, pick
+from course_lib.runtime import configure_cpu_threads, fast_mode, pick, select_device
 from course_lib.widgets.critic_explorer import critic_explorer
 from course_lib.widgets.latent_explorer import InterpolationExplorer
 
 configure_cpu_threads()
+device = select_device("auto")
+print(f"networks on: {device}")
 torch.manual_seed(0)
 print(f"fast mode: {fast_mode()}")
 
@@ -268,7 +270,7 @@ print(inspect.getsource(Critic))
 # %%
 images, labels = training_data(fast_mode(), fast_images=pick(60000, 512))
 num_steps, every, n_fid = pick(600, 24), pick(75, 8), pick(2000, 200)
-trainer = make_trainer("wgan-gp", recipe.model, recipe.train, images, labels, "cpu", log_every=every)
+trainer = make_trainer("wgan-gp", recipe.model, recipe.train, images, labels, device, log_every=every)
 track = {"step": [], "w_estimate": [], "fid": []}
 
 
@@ -333,7 +335,7 @@ walk.update()
 
 # %%
 budget, seeds, n_fid_runs = pick(400, 10), pick((0, 1, 2), (0, 1)), pick(1000, 100)
-runs = compare(["dcgan", "wgan-gp"], seeds, budget, images, labels, n_fid=n_fid_runs)
+runs = compare(["dcgan", "wgan-gp"], seeds, budget, images, labels, n_fid=n_fid_runs, device=device)
 print(f"budget: {budget} real batches of 64; FID on {n_fid_runs} samples")
 for run in runs:
     print(f"{run.kind:8s} seed {run.seed}: FID {run.fid:8.2f}  ({run.trainer.step} generator steps, {run.seconds:.0f} s)")

@@ -72,10 +72,12 @@ from course_lib.exercises.lesson05 import check_blur_prediction, check_psnr, che
 from course_lib.models.patchgan import PatchGAN, PatchGANConfig
 from course_lib.models.unet import UNet
 from course_lib.plots import show_images
-from course_lib.runtime import configure_cpu_threads, fast_mode, pick
+from course_lib.runtime import configure_cpu_threads, fast_mode, pick, select_device
 from course_lib.widgets.restore_explorer import restore_explorer
 
 configure_cpu_threads()
+device = select_device("auto")
+print(f"networks on: {device}")
 data = load_fashion_mnist()
 train_images, _ = data.split("train")  # (60000, 28, 28) uint8
 test_images, test_labels = data.split("test")  # (10000, 28, 28) uint8, (10000,) int64
@@ -236,9 +238,9 @@ fit_cfg = FitConfig(tasks=("inpaint",), strength=(0.75, 1.0), num_steps=pick(600
 pair = {}
 for name, with_d in (("L1", False), ("L1 + PatchGAN", True)):
     torch.manual_seed(0)
-    net = UNet(unet_config("inpaint", width=width, groups=min(8, width // 2)))
-    patch_d = PatchGAN(PatchGANConfig(width=pick(32, 8))) if with_d else None
-    fit_unet(net, BatchSource(hole_images, None, batch_size, seed=0), fit_cfg, patch_d=patch_d)
+    net = UNet(unet_config("inpaint", width=width, groups=min(8, width // 2))).to(device)
+    patch_d = PatchGAN(PatchGANConfig(width=pick(32, 8))).to(device) if with_d else None
+    fit_unet(net, BatchSource(hole_images, None, batch_size, device=device, seed=0), fit_cfg, patch_d=patch_d)
     pair[name] = net
 holed_test, test_mask = degrade(to_float(test_images[:8]), "inpaint", 0.875, seed=3)
 outputs = {name: restore(net, holed_test, test_mask) for name, net in pair.items()}
@@ -267,8 +269,8 @@ print(f"{'truth':14s} sharpness in the hole {sharpness(to_float(test_images[:8])
 def train_unet(task, num_steps, seed=0):
     """A U-Net for ``task`` trained with L1 for ``num_steps`` (fast mode: a small one on 512 photos)."""
     torch.manual_seed(seed)
-    net = UNet(unet_config(task, width=width, groups=min(8, width // 2)))
-    batches = BatchSource(train_images[: pick(60000, 512)], None, batch_size, seed=seed)
+    net = UNet(unet_config(task, width=width, groups=min(8, width // 2))).to(device)
+    batches = BatchSource(train_images[: pick(60000, 512)], None, batch_size, device=device, seed=seed)
     history = fit_unet(net, batches, FitConfig(tasks=(task,), num_steps=num_steps, seed=seed))
     return net, history
 
@@ -309,7 +311,7 @@ for name, out in (("noisy input", noisy), ("U-Net (trained above)", restore(deno
 models = {}
 for task in TASKS:
     trained_here = (lambda: denoiser) if task == "denoise" else (lambda t=task: train_unet(t, pick(600, 10))[0])
-    models[task], source = shipped_unet_or(task, trained_here)
+    models[task], source = shipped_unet_or(task, trained_here, device=device)
     print(f"{task:8s} {source}")
 
 # %% [markdown]

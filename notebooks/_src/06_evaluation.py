@@ -59,10 +59,12 @@ from course_lib.metrics.nearest import nearest_neighbours
 from course_lib.metrics.prc import knn_radii, precision_recall
 from course_lib.metrics.sample_size import metrics_vs_sample_size
 from course_lib.plots import show_images
-from course_lib.runtime import configure_cpu_threads, fast_mode, pick
+from course_lib.runtime import configure_cpu_threads, fast_mode, pick, select_device
 from course_lib.widgets.metric_explorer import metric_explorer
 
 configure_cpu_threads()
+device = select_device("auto")
+print(f"networks on: {device}")
 torch.manual_seed(0)
 data = dataset()  # Fashion-MNIST, loaded once per process
 print(f"fast mode: {fast_mode()}")
@@ -90,7 +92,7 @@ print(f"fast mode: {fast_mode()}")
 # one from a local Inception weights file, `inception_weights_path=`).
 
 # %%
-extractor = make_extractor()  # torch-fidelity's feature extractor interface, weights checksummed
+extractor = make_extractor(device=device)  # torch-fidelity's feature extractor interface, weights checksummed
 test = real_features(extractor, "test", progress=False)  # cached on disk after the first run
 accuracy = (test.logits.argmax(1) == test.labels).float().mean().item()
 print(f"test features {tuple(test.features.shape)}, logits {tuple(test.logits.shape)}; accuracy {accuracy:.4f}")
@@ -230,10 +232,10 @@ for order, (a, b) in (("right order  precision_recall(fake, real)", (collapsed, 
 n_eval = pick(10_000, 1000)
 generators = {}
 for kind in ("dcgan", "cgan", "wgan-gp"):
-    generators[kind], note = load_or_train(kind)
+    generators[kind], note = load_or_train(kind, device=device)
     print(note)
 results = {kind: evaluate_generator(functools.partial(sample, g), n=n_eval, conditional=bool(getattr(g, "num_classes", None)),
-                          progress=False)
+                          device=device, progress=False)
            for kind, g in generators.items()}
 
 # %% [markdown]
@@ -243,7 +245,7 @@ results = {kind: evaluate_generator(functools.partial(sample, g), n=n_eval, cond
 # perfect images, no variety).
 
 # %%
-calibration = calibration_points(n=n_eval, progress=False)
+calibration = calibration_points(n=n_eval, device=device, progress=False)
 rows = {**calibration, **results}
 print(f"{'':38s} {'FID':>7s} {'KID':>8s} {'IS':>5s} {'prec.':>6s} {'recall':>6s} {'GAN-test':>8s} {'GAN-train':>9s}")
 for name, r in rows.items():
@@ -354,14 +356,15 @@ for name, c in curves.items():
 recipe = RECIPES["dcgan"]
 images, labels = training_data(fast_mode(), recipe.fast_images)
 num_steps, every, n_track = pick(1500, 30), pick(250, 10), pick(2000, 200)
-trainer = make_trainer("dcgan", recipe.model, recipe.train, images, labels, "cpu", log_every=every)
+trainer = make_trainer("dcgan", recipe.model, recipe.train, images, labels, device, log_every=every)
 z_fixed = latent_noise(10, recipe.model.latent_dim, seed=0)
 track = []
 
 
 def record(trainer):
     generator = trainer.ema.module
-    result = evaluate_generator(functools.partial(sample, generator), n=n_track, progress=False, kid_subsets=pick(100, 20))
+    result = evaluate_generator(functools.partial(sample, generator), n=n_track, device=device, progress=False,
+                                kid_subsets=pick(100, 20))
     track.append((trainer.step, result, sample(generator, 10, z=z_fixed)))
 
 

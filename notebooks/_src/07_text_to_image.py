@@ -64,13 +64,15 @@ from course_lib.exercises.checks import yours_or_reference
 from course_lib.exercises.lesson07 import check_info_nce, check_matching_aware_loss, check_weakest_attribute_prediction
 from course_lib.models.text_gan import TextGANConfig
 from course_lib.plots import show_images
-from course_lib.runtime import configure_cpu_threads, pick
+from course_lib.runtime import configure_cpu_threads, pick, select_device
 from course_lib.serialization import shipped_dir
 from course_lib.widgets.text2img_explorer import text_to_image_explorer
 
 # %%
 configure_cpu_threads()
-model = load(shipped_dir() / "text2img.pt")
+device = select_device("auto")
+print(f"networks on: {device}")
+model = load(shipped_dir() / "text2img.pt", device=device)
 train = edition("train", model.thresholds, pick(20_000, 2_000))
 test = edition("test", model.thresholds, pick(2_000, 300))
 print(f"{len(train)} training and {len(test)} test images of the colour edition; the shipped model was "
@@ -158,7 +160,7 @@ check_info_nce(my_info_nce)
 # %%
 loss_fn = yours_or_reference(my_info_nce, check_info_nce(my_info_nce), info_nce)
 print("your InfoNCE on a random batch:", float(loss_fn(torch.randn(8, 8))))
-clip, losses = train_clip(train, model.tokenizer, steps=pick(150, 10), batch_size=pick(256, 64))
+clip, losses = train_clip(train, model.tokenizer, steps=pick(150, 10), batch_size=pick(256, 64), device=device)
 plt.figure(figsize=(6, 2.5))
 plt.plot(losses)
 plt.xlabel("step")
@@ -233,7 +235,7 @@ d_loss = yours_or_reference(my_matching_aware_loss, check_matching_aware_loss(my
                             matching_aware_d_loss)
 print("your loss on one batch of logits:", float(d_loss(torch.randn(4), torch.randn(4), torch.randn(4))))
 demo, run = train_text_gan(train, model.clip, model.tokenizer, GANRun(steps=pick(300, 10), batch_size=64),
-                           TextGANConfig(width=pick(32, 8)))
+                           TextGANConfig(width=pick(32, 8)), device=device)
 prompt_rows = ["a red dress", "一双黑色短靴", "a light blue coat", "黄色花纹T恤"]
 e = model.embed(prompt_rows).repeat_interleave(8, dim=0)
 print("rows 1-4 (demo run) and 5-8 (shipped GAN), one prompt per row:", " · ".join(prompt_rows))
@@ -320,7 +322,7 @@ show_images(torch.cat([generate(model.generator, path, seed=s) for s in range(3)
 # chance by construction, since it throws the attribute words away.
 
 # %%
-result = evaluate_text2img(model, n=len(test), train=train)
+result = evaluate_text2img(model, n=len(test), train=train, device=device)
 print("retrieval recall@1:", result["retrieval_recall_at_1"])
 print("retrieval recall@5:", result["retrieval_recall_at_5"])
 print(f"category of samples {result['category_accuracy']:.3f} (real images {result['category_accuracy_real']:.3f})")

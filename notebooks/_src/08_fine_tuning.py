@@ -74,17 +74,19 @@ from course_lib.metrics.frechet import fid_torch_fidelity
 from course_lib.photos import load_photo_folder
 from course_lib.photos.folders import make_example_folder
 from course_lib.plots import show_images
-from course_lib.runtime import configure_cpu_threads, fast_mode, pick
+from course_lib.runtime import configure_cpu_threads, fast_mode, pick, select_device
 from course_lib.serialization import shipped_dir
 from course_lib.widgets.few_shot_explorer import ExplorerRun, few_shot_explorer
 
 configure_cpu_threads()
+device = select_device("auto")
+print(f"networks on: {device}")
 torch.manual_seed(0)
 data = dataset()
 BOOT = category_index("Ankle boot")
 BASE_FILE = shipped_dir() / "dcgan_no_ankle_boot.pt"
 base = load_checkpoint(BASE_FILE)
-extractor = make_extractor()
+extractor = make_extractor(device=device)
 test = real_features(extractor, "test", progress=False)
 old_features = test.features[test.labels != BOOT]  # the nine categories the base was trained on
 SAMPLES = pick(1000, 200)  # samples per validation FID
@@ -98,7 +100,7 @@ print(f"fast mode: {fast_mode()}; base: {BASE_FILE.name} ({base['kind']}, step {
 
 # %%
 generator, _, _ = base_models(base)
-generator.eval()
+generator.to(device).eval()
 fig, axes = plt.subplots(1, 2, figsize=(11, 3))
 show_images(sample(generator, 32, seed=0), nrow=8, title="the base: nine categories, no ankle boots", ax=axes[0])
 photos, validation = new_line(data, BOOT, 100, seed=0, validation=pick(1000, 300))
@@ -137,7 +139,7 @@ check_overfitting_prediction(prediction)
 tiny, _ = new_line(data, BOOT, 10, seed=0)
 probes = {}
 for method in ("from scratch", "full fine-tune"):
-    trainer, _, _ = finetune_trainer(base, tiny, METHODS[method], seed=0, device="cpu")
+    trainer, _, _ = finetune_trainer(base, tiny, METHODS[method], seed=0, device=device)
     probe = DiscriminatorProbe(to_float(tiny), validation[:300], every=pick(25, 5))
     trainer.add_callback("on_step_end", probe)
     trainer.run(pick(400, 20))
@@ -326,7 +328,8 @@ for n in NS:
     for method in SHOWN:
         outcome, stopped_generator, _ = measure_run(base, images, validation, method, category=BOOT,
                                                     old_features=old_features, max_steps=STEPS, every=EVERY,
-                                                    patience=3, seed=0, samples=SAMPLES, extractor=extractor)
+                                                    patience=3, seed=0, samples=SAMPLES, extractor=extractor,
+                                                    device=device)
         runs[n, method] = ExplorerRun(outcome, stopped_generator, images)
         print(f"N = {n:3d}, {method:22s}: FID {outcome.stop_fid:6.2f} at step {outcome.stop_step:3d} "
               f"(stopped at {outcome.stopped_at}), memorised {outcome.memorised:.0%}, {outcome.stop_seconds:.0f} s")
@@ -467,7 +470,8 @@ plt.show()
 # %%
 out = work / "run"
 code = course_cli(["finetune", str(BASE_FILE), "--images", str(folder), "--freeze-d", "1", "--early-stopping", "3",
-                   "--max-steps", str(pick(300, 20)), "--eval-every", str(pick(50, 10)), "--out", str(out)])
+                   "--max-steps", str(pick(300, 20)), "--eval-every", str(pick(50, 10)), "--out", str(out),
+                   "--device", str(device)])
 print(f"exit code {code}; files: {sorted(p.name for p in out.iterdir())}")
 display(Image(filename=str(out / "validation.png")), Image(filename=str(out / "samples.png")))
 

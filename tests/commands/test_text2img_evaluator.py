@@ -34,3 +34,22 @@ def test_json_fields_and_text(text_file, capsys):
 def test_refused_flags(text_file, capsys):
     assert main(["evaluate", str(text_file), "--n", "50", "--calibration"]) == 2
     assert "--calibration: not for a text2img file" in capsys.readouterr().err
+
+
+def test_the_device_asked_for_reaches_the_model_and_the_evaluation(monkeypatch):
+    import argparse
+
+    import torch
+
+    from course_lib.commands import text2img_evaluator
+
+    cuda, seen = torch.device("cuda"), []
+    monkeypatch.setattr(text2img_evaluator, "select_device", lambda name: seen.append(("asked", name)) or cuda)
+    monkeypatch.setattr(text2img_evaluator, "load", lambda path, device: seen.append(("load", device)) or "model")
+    monkeypatch.setattr(text2img_evaluator, "evaluate_text2img",
+                        lambda model, n, seed, device: seen.append(("evaluate", device)) or {"n": n})
+    monkeypatch.setattr(text2img_evaluator, "format_report", lambda result: "report")
+    args = argparse.Namespace(n=10, seed=0, device="cuda", calibration=False, inception_weights=None, data=None,
+                              no_gan_train=False)
+    assert text2img_evaluator.text2img_evaluator("t2i.pt", args) == ({"n": 10}, "report")
+    assert seen == [("asked", "cuda"), ("load", cuda), ("evaluate", cuda)]

@@ -34,3 +34,14 @@ def test_a_seeded_run_is_repeatable():
     e = torch.nn.functional.normalize(torch.randn(4, 8), dim=1)
     torch.testing.assert_close(generate(g1, e, seed=1), generate(g2, e, seed=1))
     assert generate(g1, e).shape == (4, 3, 28, 28)
+
+
+def test_generate_draws_in_eval_mode_and_restores_the_mode():
+    from course_lib.models.text_gan import build_text_gan
+
+    generator, _ = build_text_gan(TextGANConfig(embed_dim=8, latent_dim=8, width=8))
+    e = torch.nn.functional.normalize(torch.randn(4, 8), dim=1)
+    drawn_in_eval = generate(generator.eval(), e, seed=2)
+    generator.train()
+    torch.testing.assert_close(generate(generator, e, seed=2), drawn_in_eval)  # BatchNorm used its running stats
+    assert generator.training and generate(generator.eval(), e).device.type == "cpu" and not generator.training

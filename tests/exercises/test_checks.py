@@ -114,3 +114,23 @@ def test_pure_and_exact_dtype_options():
     assert check_function("f", in_place, lambda x: 2 * x, [(torch.ones(2),)]).passed  # not asked to be pure
     result = check_function("f", lambda x: x.double(), lambda x: x.float(), [(torch.ones(2),)], exact_dtype=True)
     assert "dtype torch.float64, expected torch.float32" in result.message
+
+
+def test_a_noise_rule_reads_the_side_and_refuses_inside_its_band():
+    from course_lib.exercises.checks import NoiseRule, check_measured
+
+    rule = NoiseRule("the effect", (0.3, 0.7), band=0.05)
+    assert [rule.side(v) for v in (0.1, 0.36, 0.5, 0.76, 0.9)] == [0, 1, 1, 2, 2]
+    assert rule.side(0.26) is None and rule.side(0.34) is None and rule.side(0.7) is None
+    answers = ("low", "middle", "high")
+    assert check_measured("x", "middle", answers, rule, 0.5, "why").passed
+    wrong = check_measured("x", "low", answers, rule, 0.5, "why")
+    assert not wrong.passed and not wrong.undecided and repr(wrong).startswith("FAIL x: you predicted 'low'")
+    close = check_measured("x", "low", answers, rule, 0.32, "why")
+    assert not close.passed and close.undecided and close.attempted
+    assert repr(close).startswith("TOO CLOSE TO CALL x: too close to call on this run: the effect = 0.32, within "
+                                  "0.05 of 0.3") and close.message.endswith("why")
+    more = check_measured("x", "the same", ("lower", "higher"), NoiseRule("d", (0.0,), 0.1), 0.5, "",
+                          choices=("higher", "lower", "the same"))
+    assert not more.passed and "the run shows 'higher'" in more.message
+    assert "is not one of" in check_measured("x", "sideways", answers, rule, 0.5, "").message
