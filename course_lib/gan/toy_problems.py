@@ -14,6 +14,7 @@ import math
 import torch
 from torch import nn
 
+from ..runtime import autocast
 from .losses import clip_weights, gradient_penalty, wasserstein_d_loss
 
 
@@ -79,11 +80,12 @@ class ToyCritic(nn.Module):
 
 def fit_critic(critic: nn.Module, real: torch.Tensor, fake: torch.Tensor, num_steps: int = 300,
                penalty_weight: float = 10.0, clip: float | None = None, batch_size: int = 256,
-               lr: float = 1e-3, seed: int = 0) -> list[float]:
+               lr: float = 1e-3, seed: int = 0, precision: str = "fp32") -> list[float]:
     """Train ``critic`` to separate ``real`` from ``fake`` (pools (N, 2)) with the Wasserstein loss.
 
     penalty_weight: lambda of the gradient penalty (0 = none); clip: clamp every weight to [-clip, clip]
-    after each step (None = no clipping). Returns the critic's estimate E[C(real)] - E[C(fake)] per step.
+    after each step (None = no clipping). precision: 'fp32' or 'bf16' (autocast around the loss and the
+    penalty, as the trainer runs them). Returns the critic's estimate E[C(real)] - E[C(fake)] per step.
     """
     if num_steps < 1:
         raise ValueError(f"num_steps must be at least 1, got {num_steps}.")
@@ -97,11 +99,12 @@ def fit_critic(critic: nn.Module, real: torch.Tensor, fake: torch.Tensor, num_st
     for _ in range(num_steps):
         r = real[torch.randint(0, len(real), (batch_size,), generator=g)]
         f = fake[torch.randint(0, len(fake), (batch_size,), generator=g)]
-        loss = wasserstein_d_loss(critic(r), critic(f))
-        total = loss
-        if penalty_weight > 0:
-            total = loss + gradient_penalty(critic, r, f, weight=penalty_weight,
-                                            eps=torch.rand(batch_size, generator=g))
+        eps = torch.rand(batch_size, generator=g)
+        with autocast(r.device, precision):
+            loss = wasserstein_d_loss(critic(r).float(), critic(f).float())
+            total = loss
+            if penalty_weight > 0:
+                total = loss + gradient_penalty(critic, r, f, weight=penalty_weight, eps=eps)
         opt.zero_grad(set_to_none=True)
         total.backward()
         opt.step()

@@ -41,5 +41,6 @@ def test_weakest_attribute_prediction():
 
     assert not check_weakest_attribute_prediction(...).attempted
     assert not check_weakest_attribute_prediction("size").passed
-    results = [check_weakest_attribute_prediction(a, n=300) for a in ("colour", "tone", "width", "pattern")]
-    assert sum(r.passed for r in results) == 1 and "Measured on 300 test images" in results[0].message
+    results = [check_weakest_attribute_prediction(a) for a in ("colour", "tone", "width", "pattern")]
+    assert sum(r.passed for r in results) == 1 and "Measured on 1000 test images" in results[0].message
+    assert not any(r.undecided for r in results)  # the gap on these 1000 images is outside the measured band
