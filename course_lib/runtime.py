@@ -73,14 +73,28 @@ def configure_cpu_threads() -> int:
 PRECISIONS = ("auto", "fp32", "bf16")
 
 
+# oneDNN instruction sets below AVX512-BF16: with ONEDNN_MAX_CPU_ISA capped at one of these, bf16 is emulated
+_ISA_WITHOUT_BF16 = {"SSE41", "AVX", "AVX2", "AVX2_VNNI", "AVX2_VNNI_2", "AVX512_CORE", "AVX512_CORE_VNNI"}
+
+
+def cpu_kernels_run_bf16() -> bool:
+    """True where the CPU kernels this process will use run bf16 natively: the hardware has AVX512-BF16 or AMX,
+    and neither ``ATEN_CPU_CAPABILITY`` nor ``ONEDNN_MAX_CPU_ISA`` caps the kernels below it (capping them to
+    AVX2 is how a test imitates the AVX2-only CPUs these courses also run on)."""
+    hardware = torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported()
+    aten_capped = torch.backends.cpu.get_cpu_capability() in ("DEFAULT", "AVX2")
+    onednn_capped = os.environ.get("ONEDNN_MAX_CPU_ISA", "ALL").upper() in _ISA_WITHOUT_BF16
+    return bool(hardware) and not aten_capped and not onednn_capped
+
+
 def native_bf16(device: torch.device) -> bool:
-    """True where bf16 runs natively: CUDA GPUs that support it, and x86 CPUs with AVX512-BF16 or AMX (where
-    oneDNN's bf16 kernels are not emulated). Elsewhere bf16 autocast is slower than fp32 or unsupported."""
+    """True where bf16 runs natively: CUDA GPUs that support it, and x86 CPUs whose kernels run bf16 (see
+    ``cpu_kernels_run_bf16``). Elsewhere bf16 autocast is slower than fp32 or unsupported."""
     device = torch.device(device)
     if device.type == "cuda":
         return torch.cuda.is_bf16_supported()
     if device.type == "cpu":
-        return bool(torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported())
+        return cpu_kernels_run_bf16()
     return False
 
 

@@ -50,19 +50,20 @@ def isa() -> str:
     return f"{torch.backends.cpu.get_cpu_capability()}, oneDNN max {os.environ.get('ONEDNN_MAX_CPU_ISA', 'native')}"
 
 
-def measure(names, seeds, out: Path) -> None:
+def measure(names, seeds, out: Path, precisions=("fp32", "bf16"), thread_counts=(1, 2)) -> None:
     """Append one JSON line per (experiment, seed, precision, threads) to ``out``."""
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("a") as f:
         for name in names:
             run, _ = EXPERIMENTS[name]
-            for threads in (1, 2):
+            for threads in thread_counts:
                 torch.set_num_threads(threads)
-                for precision in ("fp32", "bf16"):
+                for precision in precisions:
                     whole = precision == "bf16" and name not in TRAINED
                     cast = torch.autocast("cpu", dtype=torch.bfloat16) if whole else contextlib.nullcontext()
                     for seed in seeds:
-                        lesson08.overfitting_gap.cache_clear()  # a cached run would hide the precision's effect
+                        lesson07.attribute_accuracy.cache_clear()  # a cached run would hide the precision's
+                        lesson08.overfitting_gap.cache_clear()  # and the threads' effect
                         start = time.perf_counter()
                         with cast:
                             value = float(run(seed, precision) if name in TRAINED else run(seed))
@@ -100,13 +101,16 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--exercises", nargs="*", default=list(EXPERIMENTS), choices=list(EXPERIMENTS))
     parser.add_argument("--seeds", nargs="*", type=int, default=[0, 1, 2, 3, 4])
+    parser.add_argument("--precisions", nargs="*", default=["fp32", "bf16"], choices=["fp32", "bf16"],
+                        help="emulated bf16 (AVX2) is slow: lesson 07's bf16 runs took 66 s each there")
+    parser.add_argument("--threads", nargs="*", type=int, default=[1, 2])
     parser.add_argument("--out", type=Path, default=Path("runs/noise/native.jsonl"))
     parser.add_argument("--table", nargs="*", default=None, help="print the table of these JSONL files and stop")
     args = parser.parse_args(argv)
     if args.table is not None:
         print(table(args.table))
         return 0
-    measure(args.exercises, args.seeds, args.out)
+    measure(args.exercises, args.seeds, args.out, args.precisions, args.threads)
     return 0
 
 

@@ -1,4 +1,7 @@
-"""Shared test data: seeded product-like images and a filled training history."""
+"""Shared test data: seeded product-like images, a filled training history, a decompression-bomb PNG."""
+
+import struct
+import zlib
 
 import torch
 
@@ -22,3 +25,13 @@ def filled_history(n=5):
                             "d_real": torch.tensor(0.5), "d_fake": torch.tensor(0.25),
                             "d_grad_norm": torch.tensor(1.0), "g_grad_norm": torch.tensor(3.0)})
     return history
+
+
+def claimed_png(path, width, height):
+    """A PNG of a few hundred bytes whose header claims width x height pixels (a decompression bomb's shape)."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit grey, no interlace
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+                     + chunk(b"IEND", b""))
+    return path

@@ -1,8 +1,18 @@
+import os
+
 import pytest
 import torch
 from torch import nn
 
-from course_lib.runtime import autocast, fast_mode, native_bf16, pick, resolve_precision, select_device
+from course_lib.runtime import (
+    autocast,
+    cpu_kernels_run_bf16,
+    fast_mode,
+    native_bf16,
+    pick,
+    resolve_precision,
+    select_device,
+)
 
 
 def test_auto_and_cpu():
@@ -42,7 +52,9 @@ def test_autocast_bf16_on_cuda():
 
 def test_precision_auto_follows_the_cpu_and_bf16_autocasts_on_cpu():
     cpu = torch.device("cpu")
-    native = torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported()
+    native = ((torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported())
+              and torch.backends.cpu.get_cpu_capability() not in ("DEFAULT", "AVX2")
+              and os.environ.get("ONEDNN_MAX_CPU_ISA", "ALL").upper() not in ("AVX2", "AVX512_CORE"))
     assert native_bf16(cpu) == native and resolve_precision("auto", cpu) == ("bf16" if native else "fp32")
     assert resolve_precision("fp32", cpu) == "fp32" and resolve_precision("bf16", cpu) == "bf16"
     with autocast(cpu, "bf16"):
@@ -54,6 +66,29 @@ def test_precision_auto_follows_the_cpu_and_bf16_autocasts_on_cpu():
         resolve_precision("fp16", cpu)
     with pytest.raises(ValueError, match="not supported on mps"):
         resolve_precision("bf16", torch.device("mps"))
+
+
+@pytest.mark.parametrize("isa", ["AVX2", "avx512_core_vnni", "AVX2_VNNI_2"])
+def test_kernels_capped_below_avx512_bf16_mean_fp32(monkeypatch, isa):
+    """ONEDNN_MAX_CPU_ISA=AVX2 (how CI imitates the AVX2-only CPU) makes bf16 emulated, so auto picks fp32."""
+    monkeypatch.setenv("ONEDNN_MAX_CPU_ISA", isa)
+    assert not cpu_kernels_run_bf16() and resolve_precision("auto", torch.device("cpu")) == "fp32"
+
+
+def test_aten_capped_to_avx2_means_fp32(monkeypatch):
+    monkeypatch.delenv("ONEDNN_MAX_CPU_ISA", raising=False)
+    monkeypatch.setattr(torch.backends.cpu, "get_cpu_capability", lambda: "AVX2")
+    assert not cpu_kernels_run_bf16()
+
+
+def test_bf16_hardware_with_uncapped_kernels_is_native(monkeypatch):
+    monkeypatch.setenv("ONEDNN_MAX_CPU_ISA", "ALL")
+    monkeypatch.setattr(torch.backends.cpu, "get_cpu_capability", lambda: "AVX512")
+    monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", lambda: True)
+    assert cpu_kernels_run_bf16() and resolve_precision("auto", torch.device("cpu")) == "bf16"
+    monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", lambda: False)
+    monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: False)
+    assert not cpu_kernels_run_bf16()
 
 
 def test_pytest_runs_in_fast_mode():

@@ -48,6 +48,19 @@ def configs(recipe, args, ckpt):
     return model_cfg, train_cfg, args.epochs if args.epochs is not None else epochs
 
 
+def batch_for_folder(train_cfg, batch_flag: int | None, num_images: int, resuming: bool):
+    """``train_cfg`` with its batch cut to a photo folder smaller than it, unless ``--batch-size`` asked for more
+    (then a UserError names the flag and the number of photos)."""
+    if train_cfg.batch_size <= num_images:
+        return train_cfg
+    if batch_flag is not None or resuming:
+        raise UserError(f"batch {train_cfg.batch_size} is more than the {num_images} usable photos in --data: pass "
+                        f"--batch-size {num_images} or less, or add photos.")
+    say(f"--data has {num_images} usable photos, fewer than the recipe's batch of {train_cfg.batch_size}: training "
+        f"with batch {num_images} (--batch-size sets it).")
+    return dataclasses.replace(train_cfg, batch_size=num_images)
+
+
 def train_gan(args) -> int:
     """Train a noise-to-image GAN of kind ``args.kind``; returns the exit code."""
     recipe = recipes.get_recipe(args.kind)
@@ -65,6 +78,7 @@ def train_gan(args) -> int:
         if args.data is None:
             raise UserError(f"{path} was trained on --data {ckpt['extra']['data']['folder']}: resume with that --data.")
         images, labels, model_cfg, folder = folder_data(args, recipe.kind, model_cfg, ckpt)
+        train_cfg = batch_for_folder(train_cfg, args.batch_size, len(images), resuming=ckpt is not None)
         extra_data = {"data": folder}
     else:
         folder_args_without_data(args)

@@ -11,7 +11,7 @@ training (one task's run, the default recipe), checkpoint (U-Net files, the ship
 
 from .ambiguity import fit_prediction, loss_optima, plausible_answers, sharpness, with_fill
 from .baselines import METHODS, baseline
-from .checkpoint import load_pretrained_unet, shipped_unet_or
+from .checkpoint import load_pretrained_pair, load_pretrained_unet, shipped_pair_or, shipped_unet_or
 from .degrade import HOLE_FILL, TASKS, degrade, physical_parameters, rectangle_mask
 from .evaluation import evaluate_models, evaluate_unet, format_unet_report
 from .pix2pix import FitConfig, Pix2PixTrainer, fit_unet
@@ -19,6 +19,7 @@ from .restoring import restore, unet_config
 from .scores import mean_psnr, psnr, restoration_scores, score_restoration, ssim
 
 __all__ = ["FitConfig", "HOLE_FILL", "METHODS", "Pix2PixTrainer", "TASKS", "baseline", "degrade", "evaluate_models",
-           "evaluate_unet", "fit_prediction", "fit_unet", "format_unet_report", "load_pretrained_unet", "loss_optima",
-           "mean_psnr", "physical_parameters", "plausible_answers", "psnr", "rectangle_mask", "restoration_scores",
-           "restore", "score_restoration", "sharpness", "shipped_unet_or", "ssim", "unet_config", "with_fill"]
+           "evaluate_unet", "fit_prediction", "fit_unet", "format_unet_report", "load_pretrained_pair",
+           "load_pretrained_unet", "loss_optima", "mean_psnr", "physical_parameters", "plausible_answers", "psnr",
+           "rectangle_mask", "restoration_scores", "restore", "score_restoration", "sharpness", "shipped_pair_or",
+           "shipped_unet_or", "ssim", "unet_config", "with_fill"]

@@ -14,6 +14,10 @@ True)`` reads it without running pickled code):
 A task entry with ``step < fit["num_steps"]`` is unfinished (the run was interrupted). In a lesson:
 
     unet = load_pretrained_unet("denoise") or the_one_trained_above
+
+The repository also ships lesson 05's two inpainting U-Nets of section 3, one trained with L1 and one with L1 +
+PatchGAN (``PAIR_FILES``, made by the ``train unet`` commands in ``docs/models.md``), read by
+``load_pretrained_pair``.
 """
 
 from __future__ import annotations
@@ -140,3 +144,37 @@ def shipped_unet_or(task: str, train_fn, root=None, device="auto") -> tuple[UNet
     if shipped is not None:
         return shipped, f"shipped ({pretrained_unet_path(root)})"
     return train_fn().eval(), "trained here"
+
+
+# lesson 05's comparison of losses: name -> (file in the shipped folder, whether a PatchGAN trained it)
+PAIR_FILES = {"L1": ("unet_inpaint_l1.pt", False), "L1 + PatchGAN": ("unet_inpaint_patchgan.pt", True)}
+
+
+def load_pretrained_pair(root=None, device="auto") -> dict[str, UNet] | None:
+    """{"L1": U-Net, "L1 + PatchGAN": U-Net}, the shipped inpainting U-Nets of ``PAIR_FILES`` in eval mode, or
+    None when either file is absent. A file whose loss is not the one its name says raises CheckpointError."""
+    try:
+        folder = Path(shipped_dir() if root is None else root)
+    except FileNotFoundError:
+        return None
+    paths = {name: folder / file for name, (file, _) in PAIR_FILES.items()}
+    if not all(path.is_file() for path in paths.values()):
+        return None
+    pair = {}
+    for name, path in paths.items():
+        obj = load_unets_file(path)
+        entry = obj["tasks"].get("inpaint")
+        if bool(obj["run"].get("adversarial")) != PAIR_FILES[name][1] or entry is None or not is_finished(entry):
+            raise CheckpointError(f"{path} is not the finished {name} inpainting U-Net its name says; remake it "
+                                  "with the command in docs/models.md.")
+        pair[name] = build_unet(entry, device)
+    return pair
+
+
+def shipped_pair_or(train_fn, root=None, device="auto") -> tuple[dict[str, UNet], str]:
+    """(the two U-Nets of ``load_pretrained_pair`` in eval mode, where they came from), or ``train_fn()``'s
+    {name: U-Net} when they are not shipped, so the lesson says which."""
+    shipped = load_pretrained_pair(root, device)
+    if shipped is not None:
+        return shipped, f"shipped ({Path(shipped_dir() if root is None else root)})"
+    return {name: unet.eval() for name, unet in train_fn().items()}, "trained here"

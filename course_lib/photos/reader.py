@@ -12,7 +12,9 @@ on black, 28x28, grey, centred and filling the frame. ``catalog_image`` turns on
 
 ``load_photo_folder`` reads every file of a folder (PNG, JPEG, WebP, ...; Pillow decides, not the suffix),
 skips and lists what it cannot use (unreadable, not an image, smaller than ``min_side``, nothing but
-background), and refuses a folder with fewer than ``minimum`` usable photos with a message naming both numbers.
+background, more pixels than Pillow's decompression-bomb limit ``Image.MAX_IMAGE_PIXELS``: such a file is
+refused before a byte of it is decoded), and refuses a folder with fewer than ``minimum`` usable photos with a
+message naming both numbers.
 With ``convention="photo"`` a photo is kept as it is instead (centre-cropped to a square and resized), which is
 what training on one's own catalog at 32-128 px wants; ``photos.folders`` builds on that.
 """
@@ -99,15 +101,31 @@ def square_photo(photo: Image.Image, size: int, channels: int = 3) -> np.ndarray
 CONVENTIONS = {"catalog": catalog_image, "photo": square_photo}
 
 
+def too_many_pixels(width: int, height: int) -> bool:
+    """True above Pillow's decompression-bomb limit (``Image.MAX_IMAGE_PIXELS``, about 89 megapixels)."""
+    return Image.MAX_IMAGE_PIXELS is not None and width * height > Image.MAX_IMAGE_PIXELS
+
+
+def bomb_reason(width: int | None = None, height: int | None = None) -> str:
+    """Why a file claiming too many pixels was skipped, and what to do about a real photo that large."""
+    claims = f"claims {width}x{height} pixels, " if width is not None else "claims "
+    return (f"refused: {claims}more than Pillow's limit of {Image.MAX_IMAGE_PIXELS:,} (a decompression bomb, or "
+            "a photo far larger than needed: shrink it)")
+
+
 def read_photo(path: Path, size: int, channels: int, min_side: int,
                convention: str = "catalog") -> tuple[np.ndarray | None, str]:
     """(image, '') for a usable photo, else (None, why it was skipped); ``convention``: 'catalog' or 'photo'."""
     try:
-        with Image.open(path) as photo:
+        with Image.open(path) as photo:  # reads the header only
+            if too_many_pixels(*photo.size):
+                return None, bomb_reason(*photo.size)
             photo.load()
             if min(photo.size) < min_side:
                 return None, f"too small ({photo.size[0]}x{photo.size[1]} px; at least {min_side} px a side)"
             image = CONVENTIONS[convention](photo, size, channels)
+    except Image.DecompressionBombError:  # Image.open refuses above twice the limit, before our own check
+        return None, bomb_reason()
     except UnidentifiedImageError:
         return None, "not an image Pillow can read"
     except (OSError, ValueError) as err:

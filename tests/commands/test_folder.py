@@ -71,6 +71,16 @@ def test_wrong_combinations_are_refused(shop, tmp_path, capsys):
     assert "fine-tuning is for the 28x28 catalog models" in capsys.readouterr().err
 
 
+def test_a_folder_smaller_than_the_batch_trains_with_a_smaller_one_or_names_the_flag(shop, tmp_path, capsys):
+    argv = ["train", "dcgan", "--data", str(shop), "--image-size", "32", "--channels", "3", "--fast"]
+    assert main([*argv, "--out", str(tmp_path / "auto")]) == 0  # 18 photos, the recipe's batch is 64
+    assert "fewer than the recipe's batch of 64: training with batch 18" in capsys.readouterr().out
+    assert load_checkpoint(tmp_path / "auto" / "checkpoint.pt")["config"]["train"]["batch_size"] == 18
+    assert main([*argv, "--batch-size", "32", "--out", str(tmp_path / "asked")]) == 2
+    assert "batch 32 is more than the 18 usable photos in --data: pass --batch-size 18 or less" in \
+        capsys.readouterr().err
+
+
 def random_inception_weights(path):
     """A weights file in torch-fidelity's Inception-v3 format with random weights (the real one needs internet):
     the plumbing is tested, not the numbers."""

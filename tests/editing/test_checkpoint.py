@@ -6,12 +6,15 @@ import pytest
 import torch
 
 from course_lib.editing.checkpoint import (
+    PAIR_FILES,
     is_unet_file,
+    load_pretrained_pair,
     load_pretrained_unet,
     load_unets,
     load_unets_file,
     pretrained_unet_path,
     save_unets,
+    shipped_pair_or,
     task_entry,
 )
 from course_lib.editing.pix2pix import FitConfig
@@ -60,6 +63,38 @@ def test_pretrained_loader(tmp_path):
     with pytest.raises(ValueError, match="valid tasks"):
         load_pretrained_unet("sharpen", tmp_path)
     assert list(load_unets(tmp_path / "unet.pt", finished_only=False)) == ["denoise", "deblur"]
+
+
+def save_inpainter(path, adversarial, steps=5):
+    torch.manual_seed(int(adversarial))
+    entry = task_entry(UNet(CFG), FitConfig(tasks=("inpaint",), num_steps=5), steps, 1.0, {})
+    save_unets(path, {"tasks": ["inpaint"], "batch_size": 8, "adversarial": adversarial}, {"inpaint": entry})
+
+
+def test_the_lessons_pair_is_loaded_when_shipped_else_trained(tmp_path):
+    trained = {"L1": UNet(CFG), "L1 + PatchGAN": UNet(CFG)}
+    pair, source = shipped_pair_or(lambda: trained, root=tmp_path)  # nothing shipped: the lesson trains both
+    assert source == "trained here" and pair == trained and not any(u.training for u in pair.values())
+    save_inpainter(tmp_path / PAIR_FILES["L1"][0], adversarial=False)
+    assert load_pretrained_pair(tmp_path) is None  # one of the two is not enough
+    save_inpainter(tmp_path / PAIR_FILES["L1 + PatchGAN"][0], adversarial=True)
+    pair, source = shipped_pair_or(lambda: pytest.fail("trained although shipped"), root=tmp_path)
+    assert list(pair) == ["L1", "L1 + PatchGAN"] and source.startswith("shipped")
+    x, cond = torch.rand(1, 1, 28, 28), torch.ones(1, 1, 28, 28)
+    assert not torch.equal(pair["L1"](x, cond), pair["L1 + PatchGAN"](x, cond))  # two different files
+
+
+@pytest.mark.parametrize("swap, steps", [(True, 5), (False, 2)])
+def test_a_pair_file_that_is_not_what_its_name_says_is_refused(tmp_path, swap, steps):
+    save_inpainter(tmp_path / PAIR_FILES["L1"][0], adversarial=swap, steps=steps)  # wrong loss, or cut short
+    save_inpainter(tmp_path / PAIR_FILES["L1 + PatchGAN"][0], adversarial=True)
+    with pytest.raises(CheckpointError, match="not the finished L1 inpainting U-Net"):
+        load_pretrained_pair(tmp_path)
+
+
+def test_the_shipped_pair_loads():
+    pair = load_pretrained_pair(device="cpu")
+    assert pair is not None and set(pair) == set(PAIR_FILES)
 
 
 def test_bad_files_are_explained(tmp_path):

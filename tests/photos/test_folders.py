@@ -4,6 +4,7 @@ bad settings and too-large folders refused; the example folder."""
 import pytest
 import torch
 from PIL import Image
+from samples import claimed_png
 
 from course_lib.photos import folders
 from course_lib.photos.folders import load_image_folder, make_example_folder
@@ -24,6 +25,13 @@ def test_imagefolder_layout_gives_labels_and_lists_broken_files(example):
     assert data.images[:, 0, 0].float().mean() > 200  # white, shop-like backgrounds are kept as they are
     grey = load_image_folder(example, size=64, channels=1, progress=False)
     assert grey.images.shape == (9, 64, 64)
+
+
+def test_a_decompression_bomb_in_a_category_is_listed_and_skipped(example):
+    claimed_png(example / "dress" / "huge.png", 15000, 15000)
+    data = load_image_folder(example, size=32, progress=False, cache=False)
+    reasons = dict(data.skipped)
+    assert data.images.shape[0] == 9 and "decompression bomb" in reasons["dress/huge.png"]
 
 
 def test_the_cache_is_hit_and_invalidated_when_a_file_changes(example):

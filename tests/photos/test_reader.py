@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 import torch
 from PIL import Image
+from samples import claimed_png
 
-from course_lib.photos.reader import catalog_image, load_photo_folder, object_box
+from course_lib.photos.reader import catalog_image, load_photo_folder, object_box, read_photo
 
 
 def shop_photo(width=120, height=90, box=(20, 30, 70, 80), colour=(200, 30, 30), background=(250, 250, 250)):
@@ -61,6 +62,18 @@ def test_a_folder_of_mixed_photos_with_broken_files(tmp_path):
     assert "skipped tiny.png: too small" in found.report()
     with pytest.raises(ValueError, match="has 4 usable photos; at least 10 are needed; skipped: blank.png"):
         load_photo_folder(tmp_path)
+
+
+@pytest.mark.parametrize("side", [15000, 10000])  # above twice Pillow's limit (it raises), and between 1 and 2x
+def test_a_file_claiming_too_many_pixels_is_skipped_before_decoding(tmp_path, side):
+    bomb = claimed_png(tmp_path / "bomb.png", side, side)
+    assert bomb.stat().st_size < 1000
+    image, reason = read_photo(bomb, 28, 1, 16)
+    assert image is None and "refused" in reason and "decompression bomb" in reason
+    for i in range(4):
+        shop_photo().save(tmp_path / f"photo{i}.png")
+    found = load_photo_folder(tmp_path, minimum=4)
+    assert len(found.files) == 4 and [p.name for p, _ in found.skipped] == ["bomb.png"]
 
 
 def test_missing_and_empty_folders(tmp_path):
