@@ -36,9 +36,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse ``argv`` and run the subcommand; user mistakes print one clear line and exit 2 (a device that is
-    not here, ``--device cuda`` without a GPU, is one: the fix is the flag, so no traceback)."""
+    not here, ``--device cuda`` without a GPU, is one: the fix is the flag, so no traceback). A file that cannot
+    be written (full disk, read-only folder) is one line too, with exit 1: not a usage mistake."""
     from .data import DataCorruptError, DataNotFoundError
     from .runtime import DeviceUnavailableError
+    from .serialization import WriteError
 
     try:
         args = build_parser().parse_args(argv)
@@ -49,9 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.run(args) or 0)
     except (UserError, DeviceUnavailableError, DataNotFoundError, DataCorruptError, ValueError,
-            FileNotFoundError) as err:
+            FileNotFoundError, WriteError) as err:
         if os.environ.get("COURSE_DEBUG"):
             raise
         print(f"error: {err}", file=sys.stderr)
         print("(set COURSE_DEBUG=1 for the full traceback)", file=sys.stderr)
-        return 2
+        return 1 if isinstance(err, WriteError) else 2

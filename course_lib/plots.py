@@ -1,14 +1,22 @@
-"""Pictures: image grids (torchvision's ``make_grid``), training curves, and a Figure as PNG bytes for widgets."""
+"""Pictures: image grids (torchvision's ``make_grid``), training curves, and a Figure as PNG bytes for widgets.
+
+Files are written through ``serialization.atomic_save``: a full disk leaves the previous file and raises a
+``WriteError``.
+"""
 
 from __future__ import annotations
 
 import io
 import math
 from collections import deque
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import torch
+from PIL import Image
 from torchvision.utils import make_grid, save_image
+
+from .serialization import atomic_save
 
 
 def to_unit(images: torch.Tensor) -> torch.Tensor:
@@ -36,8 +44,17 @@ def show_images(images: torch.Tensor, nrow: int = 8, title: str | None = None, a
 
 
 def save_grid(images: torch.Tensor, path, nrow: int = 8) -> None:
-    """Write images (N, C, H, W) in [-1, 1] to ``path`` as one PNG grid."""
-    save_image(to_unit(images), str(path), nrow=nrow, padding=2, pad_value=1.0)
+    """Write images (N, C, H, W) in [-1, 1] to ``path`` as one grid (PNG, or the format of its suffix)."""
+    image_format = Image.registered_extensions().get(Path(path).suffix.lower(), "PNG")
+    atomic_save(to_unit(images), path, write=lambda unit, f: save_image(unit, f, format=image_format, nrow=nrow,
+                                                                         padding=2, pad_value=1.0))
+
+
+def save_figure(fig, path, dpi: int = 100) -> None:
+    """Write a matplotlib Figure to ``path`` (the format of its suffix, else PNG), then close it."""
+    image_format = Path(path).suffix[1:].lower() or "png"
+    atomic_save(fig, path, write=lambda figure, f: figure.savefig(f, format=image_format, dpi=dpi))
+    plt.close(fig)
 
 
 def png_of(fig, dpi: int = 100, tight: bool = False) -> bytes:
@@ -109,5 +126,4 @@ def plot_fid_curves(curves: dict[str, list[dict]], lines: dict[str, float], ylab
     ax.set(xlabel="seconds of training (scoring excluded)", ylabel=ylabel, yscale="log", title=title)
     ax.legend(fontsize=7)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path, dpi=110)

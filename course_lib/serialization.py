@@ -5,14 +5,17 @@ Every course_lib file (training checkpoints, slim generator files, U-Net files, 
 tensors and plain Python values, written by ``atomic_save`` and read by ``read_torch_file`` with
 ``torch.load(weights_only=True)``, which never runs code from the file. ``check_format`` is the one check of
 a file's format marker, version and keys; ``config_from_dict`` the one way a frozen config dataclass is
-rebuilt from ``asdict(cfg)``.
+rebuilt from ``asdict(cfg)``. A write that fails (full disk, read-only folder, no permission) is one
+``WriteError`` that names the file, the cause in plain words and what survived.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import errno
 import hashlib
+import json
 import os
 import pickle
 import random
@@ -98,28 +101,61 @@ def load_rng_owner_state(fn, state: dict | None) -> None:
         fn.generator.set_state(state["generator"])
 
 
+class WriteError(OSError):
+    """A file could not be written (full disk, read-only folder, no permission); the message names the file,
+    the cause in plain words and what survived. ``cli`` turns it into one line and exit code 1."""
+
+
+CAUSES = {errno.ENOSPC: "no space left on device", getattr(errno, "EDQUOT", -1): "disk quota exceeded",
+          errno.EROFS: "read-only file system", errno.EACCES: "permission denied", errno.EPERM: "permission denied"}
+
+
+def write_failure(err: BaseException) -> str | None:
+    """The cause in plain words when ``err`` is a failed write, else None (an error of another kind).
+
+    A failed write is an OSError, or torch's RuntimeError from its zip writer ("[enforce fail at
+    inline_container.cc...] unexpected pos"), which it raises while handling the OSError of a full disk.
+    """
+    if isinstance(err, RuntimeError) and isinstance(err.__context__, OSError):
+        err = err.__context__
+    if isinstance(err, OSError):
+        return CAUSES.get(err.errno) or err.strerror or str(err)
+    text = (str(err).splitlines() or [""])[0]
+    if isinstance(err, RuntimeError) and ("inline_container" in text or "PytorchStreamWriter" in text):
+        return f"torch could not finish writing it ({text}); the disk is probably full"
+    return None
+
+
 def atomic_save(obj, path, write=torch.save) -> Path:
     """``torch.save`` to a temporary file in the same folder, fsync, then rename over ``path``.
 
     A crash or Ctrl-C leaves either the old file or the new one, never a half-written mix. ``write(obj, f)``
     writes to the open binary file (default ``torch.save``; ``sample --out X.npz`` passes ``np.savez``).
+    A failed write (full disk, read-only folder) removes the temporary file and raises a WriteError that says
+    whether an earlier ``path`` is intact.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    path, tmp = Path(path), None
+    existed = path.exists()
     umask = os.umask(0)
     os.umask(umask)
     try:
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual permissions
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as f:
+            os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual permissions
             write(obj, f)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    except BaseException as err:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        cause = write_failure(err)
+        if cause is None:
+            raise
+        kept = f"the previous {path.name} there is intact" if existed else f"no {path.name} was written there yet"
+        raise WriteError(f"could not write {path}: {cause}. Nothing half-written is left; {kept}.") from err
     with contextlib.suppress(OSError):  # make the rename itself durable (POSIX)
         folder = os.open(path.parent, os.O_RDONLY)
         try:
@@ -127,6 +163,11 @@ def atomic_save(obj, path, write=torch.save) -> Path:
         finally:
             os.close(folder)
     return path
+
+
+def save_json(values, path) -> Path:
+    """``values`` as JSON to ``path``, through ``atomic_save``."""
+    return atomic_save(values, path, write=lambda v, f: f.write(json.dumps(v).encode()))
 
 
 def file_sha256(path: str | Path) -> str:

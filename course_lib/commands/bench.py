@@ -13,6 +13,7 @@ import sys
 from ..runtime import PRECISIONS, configure_cpu_threads
 from . import UserError
 from .args import positive
+from .flags import add_device
 
 
 def register(subparsers) -> None:
@@ -27,7 +28,7 @@ def register(subparsers) -> None:
     p.add_argument("--precision", default="auto", choices=PRECISIONS,
                    help="of the course_lib Trainer: auto (bf16 where the CPU has native bf16), fp32 or bf16; the "
                    "other one is measured alongside")
-    p.add_argument("--device", default="auto", help="auto (CUDA when present, else the CPU), cpu, cuda or mps")
+    add_device(p)
     p.add_argument("--sweep", action="store_true",
                    help="instead: images/s and GFLOP/s over batch 32-512, width 16-64 and 1-2 threads")
     p.add_argument("--profile", action="store_true",

@@ -15,6 +15,7 @@ from ..runtime import configure_cpu_threads
 from ..serialization import read_torch_file
 from . import UserError
 from .args import count, seed
+from .flags import add_device
 from .kinds import KINDS
 
 
@@ -28,7 +29,7 @@ def register(subparsers) -> None:
                    "are slow)")
     p.add_argument("--seed", type=seed, default=0, help="seed of the samples and of the metrics' random subsets")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of the text report")
-    p.add_argument("--device", default="auto", help="auto, cpu, cuda or mps")
+    add_device(p)
     p.add_argument("--no-gan-train", action="store_true",
                    help="conditional models: skip GAN-train accuracy (it trains a small classifier)")
     p.add_argument("--calibration", action="store_true",

@@ -10,7 +10,6 @@ FID, a slim generator file), ``samples.png``, ``validation.png`` (the curve, sto
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import torch
@@ -20,13 +19,15 @@ from ..data import load_fashion_mnist, to_float
 from ..gan.checkpoint import load_checkpoint, read_generator, restore_trainer, save_checkpoint, save_pretrained
 from ..gan.few_shot import Method, finetune_trainer, new_line
 from ..gan.finetune import EarlyStopping, validation_fid
-from ..gan.health import NonFiniteLossError
 from ..models import GAN_KINDS, get_model_kind
 from ..photos import load_photo_folder
-from ..runtime import PRECISIONS, configure_cpu_threads, fast_mode, say, select_device
+from ..plots import save_figure
+from ..runtime import configure_cpu_threads, fast_mode, say, select_device
 from ..serialization import read_torch_file
 from . import UserError
 from .args import count, seed
+from .flags import add_device, add_precision
+from .runs import RunFolder
 from .train_gan import check_same_precision, write_gan_artefacts
 
 
@@ -49,9 +50,8 @@ def register(subparsers) -> None:
     p.add_argument("--out", default="runs/finetune", help="output folder")
     p.add_argument("--seed", type=seed, default=0, help="seed of the subset, init of a fresh D, noise")
     p.add_argument("--resume", action="store_true", help="continue OUT/checkpoint.pt")
-    p.add_argument("--device", default="auto", help="auto, cpu, cuda or mps")
-    p.add_argument("--precision", default="auto", choices=PRECISIONS,
-                   help="auto (bf16 autocast on CUDA and on CPUs with native bf16, else fp32), fp32 or bf16")
+    add_device(p)
+    add_precision(p)
     p.add_argument("--fast", action="store_true", help="a few dozen steps (also COURSE_FAST=1)")
     p.set_defaults(run=run)
 
@@ -105,11 +105,15 @@ def line_data(args, fast: bool) -> tuple[torch.Tensor, torch.Tensor, str]:
 
 
 def run(args) -> int:
-    """Fine-tune, evaluate, stop early, write the files; returns the exit code (130 on Ctrl-C)."""
+    """Fine-tune in the run folder, locked while it runs; returns the exit code (130 on Ctrl-C)."""
+    with RunFolder(args.out, args.resume) as folder:
+        return finetune_into(folder, args)
+
+
+def finetune_into(folder: RunFolder, args) -> int:
+    """Fine-tune, evaluate, stop early, write the files into ``folder`` (locked, checked); the exit code."""
     fast = args.fast or fast_mode()
-    out, path = Path(args.out), Path(args.out) / "checkpoint.pt"
-    if path.exists() and not args.resume:
-        raise UserError(f"{path} already exists: add --resume to continue it, or pick another --out.")
+    out, path = folder.out, folder.checkpoint
     base = base_file(Path(args.base))
     if args.freeze_d and "discriminator" not in base:
         raise UserError(f"{args.base} is a slim generator file without a discriminator: --freeze-d keeps pretrained "
@@ -143,16 +147,9 @@ def run(args) -> int:
     say(f"fine-tuning {base['kind']} on {what} in {trainer.precision} for up to {total} steps (D: {frozen:,} "
         "parameters frozen, augment "
         f"{args.augment or 'off'}, validation FID every {every} steps on {len(validation)} held-out images) into {out}")
-    try:
-        trainer.run(max(0, total - trainer.step))
-    except KeyboardInterrupt:
-        save()
-        say(f"interrupted at step {trainer.step}: saved {path}; continue with --resume")
-        return 130
-    except NonFiniteLossError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
-    save()
+    code = folder.train(lambda: trainer.run(max(0, total - trainer.step)), save, lambda: f" at step {trainer.step}")
+    if code:
+        return code
     stopper.restore_best(trainer)
     save_pretrained(out / "best.pt", base["kind"], model_cfg, trainer.ema.module,
                     extra={"step": stopper.best_step, "validation_fid": stopper.best, "finetune": settings})
@@ -176,5 +173,4 @@ def plot_validation(stopper: EarlyStopping, path: Path) -> None:
     ax.set_xlabel("generator step")
     ax.set_ylabel("FID (course features)")
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    save_figure(fig, path)

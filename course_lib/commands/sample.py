@@ -20,6 +20,7 @@ from ..runtime import select_device
 from ..serialization import read_torch_file
 from . import UserError
 from .args import count, seed
+from .flags import add_device
 from .folder import check_trained_on, folder_category_index
 from .sample_output import output_form, write_samples
 from .sample_text import sample_prompt
@@ -39,7 +40,7 @@ def register(subparsers) -> None:
                    "image, for torch-fidelity / pytorch-fid")
     p.add_argument("--seed", type=seed, default=0, help="seed of z (same seed, same images)")
     p.add_argument("--nrow", type=count(), default=None, help="images per row (default 8, or one per class)")
-    p.add_argument("--device", default="auto", help="auto, cpu, cuda or mps")
+    add_device(p)
     p.add_argument("--no-ema", action="store_true", help="use the last training weights instead of the EMA")
     p.add_argument("--label", default=None, help="conditional checkpoints: draw only this category, by index "
                    "(0-9) or name ('Dress', '连衣裙')")

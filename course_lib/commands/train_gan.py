@@ -1,24 +1,24 @@
 """``python -m course_lib train dcgan|cgan|wgan-gp``: train a GAN and write its checkpoint, sample grids and curves.
 
-Writes into ``--out`` (default ``runs/KIND``): ``checkpoint.pt`` (every epoch, at the end and on Ctrl-C),
-``samples.png`` and ``samples_epoch_NNN.png`` (EMA generator, fixed z), ``history.json``, ``losses.png``.
+Writes into ``--out`` (default ``runs/KIND``, locked while it runs: ``runs.RunFolder``): ``checkpoint.pt``
+(every epoch, at the end and on Ctrl-C), ``samples.png`` and ``samples_epoch_NNN.png`` (EMA generator, fixed
+z), ``history.json``, ``losses.png``.
 Under torchrun every process trains its shard; rank 0 alone prints, checks health, draws and writes.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import sys
 from pathlib import Path
 
 from ..categories import category_index
 from ..data import to_float, training_data
 from ..gan import recipes
 from ..gan.checkpoint import check_config, load_checkpoint, restore_trainer, save_checkpoint
-from ..gan.health import HealthMonitor, NonFiniteLossError
+from ..gan.health import HealthMonitor
 from ..gan.sampling import sample
 from ..models import model_config
-from ..plots import plot_history, save_grid
+from ..plots import plot_history, save_figure, save_grid
 from ..runtime import (
     compile_networks,
     configure_cpu_threads,
@@ -29,8 +29,9 @@ from ..runtime import (
     select_device,
     world_size,
 )
-from . import UserError
+from . import UserError, train_tracking
 from .folder import folder_args_without_data, folder_data
+from .runs import RunFolder
 
 
 def configs(recipe, args, ckpt):
@@ -41,7 +42,8 @@ def configs(recipe, args, ckpt):
         model_cfg = model_config(recipe.kind, ckpt["config"]["model"])
         train_cfg = recipes.train_config_from_dict(ckpt["config"]["train"])
         epochs = ckpt.get("extra", {}).get("epochs", recipe.epochs)
-    flags = {"batch_size": args.batch_size, "lr_g": args.lr, "lr_d": args.lr, "seed": args.seed}
+    flags = {"batch_size": args.batch_size, "lr_g": args.lr, "lr_d": args.lr, "seed": args.seed,
+             "augment": args.augment}
     train_cfg = dataclasses.replace(train_cfg, **{k: v for k, v in flags.items() if v is not None})
     if ckpt is not None:
         check_config(ckpt, recipe.kind, model_cfg, train_cfg)
@@ -62,30 +64,34 @@ def batch_for_folder(train_cfg, batch_flag: int | None, num_images: int, resumin
 
 
 def train_gan(args) -> int:
-    """Train a noise-to-image GAN of kind ``args.kind``; returns the exit code."""
+    """Train a noise-to-image GAN of kind ``args.kind`` in its run folder, locked while it runs; returns the exit
+    code."""
     recipe = recipes.get_recipe(args.kind)
+    with RunFolder(args.out or f"runs/{recipe.kind}", args.resume) as folder:
+        return train_into(folder, recipe, args)
+
+
+def train_into(folder: RunFolder, recipe, args) -> int:
+    """Train ``recipe``'s GAN into ``folder`` (taken: locked, checked against ``--resume``); the exit code."""
     fast = args.fast or fast_mode()
-    out = Path(args.out or f"runs/{recipe.kind}")
-    path = out / "checkpoint.pt"
-    if path.exists() and not args.resume:
-        raise UserError(f"{path} already exists: add --resume to continue it, or pick another --out "
-                        "(or delete the folder to start over).")
+    out, path = folder.out, folder.checkpoint
     ckpt = load_checkpoint(path) if args.resume else None
     model_cfg, train_cfg, epochs = configs(recipe, args, ckpt)
+    train_tracking.check_flags(args)
     configure_cpu_threads()
     device = rank_device(select_device(args.device))
-    if getattr(args, "data", None) is not None or (ckpt or {}).get("extra", {}).get("data") is not None:
+    if args.data is not None or (ckpt or {}).get("extra", {}).get("data") is not None:
         if args.data is None:
             raise UserError(f"{path} was trained on --data {ckpt['extra']['data']['folder']}: resume with that --data.")
-        images, labels, model_cfg, folder = folder_data(args, recipe.kind, model_cfg, ckpt)
+        images, labels, model_cfg, kept = folder_data(args, recipe.kind, model_cfg, ckpt)
         train_cfg = batch_for_folder(train_cfg, args.batch_size, len(images), resuming=ckpt is not None)
-        extra_data = {"data": folder}
+        extra_data = {"data": kept}
     else:
         folder_args_without_data(args)
         images, labels = training_data(fast, recipe.fast_images)
         extra_data = {}
     excluded = ckpt.get("extra", {}).get("exclude_category") if ckpt is not None else None
-    if getattr(args, "exclude_category", None) is not None:
+    if args.exclude_category is not None:
         wanted = category_index(args.exclude_category)
         if ckpt is not None and wanted != excluded:
             raise UserError(f"--exclude-category {args.exclude_category}: the checkpoint was trained excluding "
@@ -94,39 +100,31 @@ def train_gan(args) -> int:
     if excluded is not None:  # a base model that has never seen this category (lesson 08)
         images, labels = images[labels != excluded], labels[labels != excluded]
     trainer = recipes.make_trainer(recipe.kind, model_cfg, train_cfg, images, labels, device, recipe.log_every,
-                                   precision=getattr(args, "precision", None) or "auto")
+                                   precision=args.precision)
     if ckpt is not None:
         check_same_precision(ckpt.get("extra", {}).get("precision"), trainer.precision)
         restore_trainer(trainer, ckpt)
-    if getattr(args, "compile", None):
+    if args.compile:
         compiled = compile_networks(trainer.generator, trainer.discriminator, trainer.regularizer is not None)
         say(f"--compile: {' and '.join(compiled)} compiled (the first steps include the compilation)")
     total = recipe.fast_steps if fast and args.epochs is None else recipes.steps_for_epochs(trainer, epochs)
     extra = {"epochs": epochs, "exclude_category": excluded, "precision": trainer.precision, **extra_data}
+    tracking = train_tracking.attach(trainer, args, out, recipe.kind, model_cfg, ckpt, images, fast, extra)
 
     def save(trainer, grid_name="samples.png", curves=True):
-        save_checkpoint(path, trainer, recipe.kind, model_cfg, extra=extra)
+        save_checkpoint(path, trainer, recipe.kind, model_cfg, extra={**extra, **tracking.extra()})
         write_gan_artefacts(trainer, out, grid_name, curves)
+        tracking.saved(trainer)
 
     trainer.add_callback("on_epoch_end", lambda t: save(t, f"samples_epoch_{round(t.epoch):03d}.png", False))
     if is_main_process():
         trainer.add_callback("on_log", HealthMonitor(to_float(images[:64], getattr(model_cfg, "image_size", 28))))
     say(f"training {recipe.kind} on {device} in {trainer.precision} for {total} steps ({epochs:g} epochs; step "
         f"{trainer.step} done, {len(images)} images, {batch_text(train_cfg.batch_size)}) into {out}")
-    try:
-        trainer.run(max(0, total - trainer.step))
-    except KeyboardInterrupt:
-        try:
-            save(trainer)
-        except NonFiniteLossError as err:
-            print(f"error: {err}", file=sys.stderr)
-            return 1
-        say(f"interrupted at step {trainer.step}: saved {path}; continue with --resume")
-        return 130
-    except NonFiniteLossError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
-    save(trainer)
+    code = folder.train(lambda: trainer.run(max(0, total - trainer.step)), lambda: save(trainer),
+                        lambda: f" at step {trainer.step}")
+    if code:
+        return code
     say(f"done at step {trainer.step}: {path}, {out / 'samples.png'}, {out / 'history.json'}, {out / 'losses.png'}")
     return 0
 
@@ -151,13 +149,8 @@ def write_gan_artefacts(trainer, out: Path, grid_name: str, curves: bool = True)
     """Sample grid of the EMA generator on a fixed z, history.json and (curves) losses.png; rank 0 only."""
     if not is_main_process():
         return
-    import matplotlib.pyplot as plt
-
     generator = trainer.ema.module
     save_grid(sample(generator, 64, seed=0), out / grid_name, nrow=getattr(generator, "num_classes", None) or 8)
     trainer.history.save_json(out / "history.json")
-    if not curves:
-        return
-    fig = plot_history(trainer.history)
-    fig.savefig(out / "losses.png", dpi=100)
-    plt.close(fig)
+    if curves:
+        save_figure(plot_history(trainer.history), out / "losses.png")

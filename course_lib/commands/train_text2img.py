@@ -2,13 +2,14 @@
 
 Trains the three phases of ``course_lib.describe.training`` on the colour edition of the catalog and writes
 ``--out`` (default ``runs/text2img``): ``checkpoint.pt`` (the text2img file, after every phase) and
-``samples.png`` (one row per example prompt, English and 中文). ``--resume`` keeps the finished phases.
+``samples.png`` (one row per example prompt, English and 中文). ``--resume`` keeps the finished phases and
+continues the GAN phase from its last save (every ``describe.training.SAVE_EVERY`` steps, and on Ctrl-C: exit
+130); a non-finite loss stops with exit 1.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import torch
 
@@ -18,21 +19,11 @@ from ..describe.training import FAST_RECIPE, PHASES, RECIPE, train_phases
 from ..plots import save_grid
 from ..runtime import configure_cpu_threads, fast_mode, resolve_precision, say, select_device
 from . import UserError
+from .runs import RunFolder
 
 EXAMPLE_PROMPTS = ("a red dress", "红色宽松连衣裙", "a light blue ankle boot", "一双黑色短靴", "a dark green coat",
                    "黄色花纹T恤", "a wide pink bag", "紫色修身长裤")
 FAST_IMAGES = 2048
-REFUSED = ("batch_size", "global_batch_size", "lr", "exclude_category", "data", "image_size", "channels", "task",
-           "steps", "strength", "adversarial")
-
-
-def check_flags(args) -> None:
-    """Refuse the GAN and U-Net flags this kind does not take, naming what it does take."""
-    given = [f"--{name.replace('_', '-')}" for name in REFUSED if getattr(args, name, None) is not None]
-    if given:
-        raise UserError(f"{', '.join(given)}: not for `train text2img`, which trains on the colour edition of the "
-                        "catalog with its recipe (it takes --epochs, --seed, --out, --resume, --precision, --device, "
-                        "--fast).")
 
 
 def recipe_for(args, fast: bool):
@@ -45,18 +36,21 @@ def recipe_for(args, fast: bool):
 
 
 def train_text2img(args) -> int:
-    """Train (or resume) and write the model file and the sample rows; returns the exit code."""
-    check_flags(args)
-    fast = args.fast or fast_mode()
-    out = Path(args.out or "runs/text2img")
-    path = out / "checkpoint.pt"
-    if path.exists() and not args.resume:
-        raise UserError(f"{path} already exists: add --resume to continue it, or pick another --out.")
+    """Train (or resume) in the run folder, locked while it runs, and write the model file and the sample rows;
+    returns the exit code. The flags and the device are checked before the folder is made."""
     configure_cpu_threads()
     device = select_device(args.device)
+    with RunFolder(args.out or "runs/text2img", args.resume) as folder:
+        return train_into(folder, args, device)
+
+
+def train_into(folder: RunFolder, args, device) -> int:
+    """Train into ``folder`` (taken: locked, checked against ``--resume``) on ``device``; the exit code."""
+    fast = args.fast or fast_mode()
+    out, path = folder.out, folder.checkpoint
     say(f"networks on: {device}")
     previous = load(path, finished=False, device=device) if args.resume and path.exists() else None
-    precision = resolve_precision(args.precision or "auto", device)
+    precision = resolve_precision(args.precision, device)
     seed = args.seed if args.seed is not None else 0
     recipe = recipe_for(args, fast)
     if previous is not None:
@@ -71,7 +65,12 @@ def train_text2img(args) -> int:
     data = edition("train", thresholds, FAST_IMAGES if fast else None)
     say(f"train text2img: {len(data)} images, seed {seed}, {precision} on {device}, recipe "
         f"{dataclasses.asdict(recipe)}")
-    model = train_phases(data, thresholds, recipe, seed, precision, previous, lambda m: save(path, m), device=device)
+    trained = []  # train_phases saves the file after each phase, every SAVE_EVERY GAN steps and on Ctrl-C
+    code = folder.train(lambda: trained.append(train_phases(data, thresholds, recipe, seed, precision, previous,
+                                                            lambda m: save(path, m), device=device)), lambda: None)
+    if code:
+        return code
+    model = trained[0]
     images = [model.generate(prompt, n=8, seed=seed)[0] for prompt in EXAMPLE_PROMPTS]
     save_grid(torch.cat(images), out / "samples.png", nrow=8)
     seconds = sum(p["seconds"] for p in model.extra["phases"].values())

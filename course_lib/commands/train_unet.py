@@ -5,15 +5,14 @@ Writes into ``--out`` (default ``runs/unet``): ``checkpoint.pt`` (the ``course_l
 format, every ``SAVE_EVERY`` steps, after each task and on Ctrl-C), ``samples.png`` (per task three
 rows: degraded / restored / clean, 8 training images at strength 0.5), ``history.json`` and ``losses.png``.
 
-``--resume`` works task by task: every task is seeded on its own from ``--seed`` (initial weights, data
-order, degradations), so a resumed run keeps the finished tasks, retrains an unfinished one from its
-first step, and ends with the same weights as a run that was never interrupted.
+``--resume`` keeps the finished tasks and continues an unfinished one from the step its entry saved (the
+training loop's state, every ``SAVE_EVERY`` steps and on Ctrl-C), so the run ends with the same weights as a
+run that was never interrupted.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
 import math
 from pathlib import Path
 
@@ -26,10 +25,11 @@ from ..editing.pix2pix import FitConfig
 from ..editing.restoring import restore
 from ..editing.training import BATCH_SIZE, UNET_RECIPE, UNetRun, run_dict, train_task
 from ..models.unet import UNetConfig
-from ..plots import save_grid, smooth
+from ..plots import save_figure, save_grid, smooth
 from ..runtime import configure_cpu_threads, fast_mode, is_main_process, rank_device, say, select_device, world_size
-from ..serialization import config_from_dict
+from ..serialization import config_from_dict, save_json
 from . import UserError
+from .runs import RunFolder
 from .train_gan import batch_text
 
 PREVIEW_STRENGTH = 0.5
@@ -101,18 +101,20 @@ def settings(recipe, args, saved: dict | None, num_images: int, fast: bool) -> U
 
 
 def train_unet(args) -> int:
-    """Train the U-Nets of ``--task`` one after another; returns the exit code (130 on Ctrl-C)."""
-    recipe = UNET_RECIPE
-    fast = args.fast or fast_mode()
-    out = Path(args.out or "runs/unet")
-    path = out / "checkpoint.pt"
-    if path.exists() and not args.resume:
-        raise UserError(f"{path} already exists: add --resume to continue it, or pick another --out "
-                        "(or delete the folder to start over).")
+    """Train the U-Nets of ``--task`` one after another in the locked run folder; the exit code (130 on Ctrl-C)."""
     if args.task is not None or not args.resume:
         parse_tasks(args.task)  # fail before loading anything
     if args.strength is not None:
         parse_strength(args.strength)
+    with RunFolder(args.out or "runs/unet", args.resume) as folder:
+        return train_into(folder, args)
+
+
+def train_into(folder: RunFolder, args) -> int:
+    """Train into ``folder`` (taken: locked, checked against ``--resume``); the exit code."""
+    recipe = UNET_RECIPE
+    fast = args.fast or fast_mode()
+    out, path = folder.out, folder.checkpoint
     saved = load_unets_file(path) if args.resume else None
     images, _ = training_data(fast, recipe.fast_images)
     run = settings(recipe, args, None if saved is None else saved["run"], len(images), fast)
@@ -123,6 +125,7 @@ def train_unet(args) -> int:
     if world_size() > 1:
         extra["world_size"] = world_size()
     entries = {t: e for t, e in (saved or {"tasks": {}})["tasks"].items() if is_finished(e)}
+    unfinished = {t: e for t, e in (saved or {"tasks": {}})["tasks"].items() if not is_finished(e) and "state" in e}
     todo = [task for task in run.tasks if task not in entries]
     say(f"training unet on {device} for {run.fit.num_steps} steps per task ({', '.join(todo) or 'none left'}; "
         f"{len(images)} images, {batch_text(run.batch_size)}, {'L1 + PatchGAN' if run.adversarial else 'L1'}) "
@@ -132,18 +135,21 @@ def train_unet(args) -> int:
         if is_main_process():
             save_unets(path, run_dict(run), current, extra)
 
-    try:
+    def train_all() -> None:
         for task in todo:
-            entries[task] = train_task(task, run, images, device, lambda entry, t=task: save({**entries, t: entry}))
+            entries[task] = train_task(task, run, images, device, lambda entry, t=task: save({**entries, t: entry}),
+                                       unfinished.get(task))
             save(entries)
             last = entries[task]["history"]["l1"][-50:].mean().item()
             say(f"{task}: {run.fit.num_steps} steps in {entries[task]['seconds']:.0f} s, L1 of the last 50 {last:.4f}")
-    except KeyboardInterrupt:
-        if path.exists():
+
+    def artefacts() -> None:  # from the file: after Ctrl-C it holds what was saved
+        if is_main_process() and path.exists():
             write_unet_artefacts(load_unets_file(path)["tasks"], images, out)
-        say(f"interrupted: saved {path}; continue with --resume")
-        return 130
-    write_unet_artefacts(entries, images, out)
+
+    code = folder.train(train_all, artefacts)
+    if code:
+        return code
     say(f"done: {path}, {out / 'samples.png'}, {out / 'history.json'}, {out / 'losses.png'}")
     return 0
 
@@ -172,7 +178,7 @@ def write_unet_artefacts(entries: dict[str, dict], images: torch.Tensor, out: Pa
     save_grid(torch.cat(rows), out / "samples.png", nrow=clean.shape[0])
     history = {t: {k: [v if math.isfinite(v) else None for v in col.tolist()]
                    for k, col in entries[t]["history"].items()} for t in tasks}
-    (out / "history.json").write_text(json.dumps(history))
+    save_json(history, out / "history.json")
     fig, ax = plt.subplots(figsize=(6, 3.5))
     for task in tasks:
         steps, l1 = history[task].get("step", []), entries[task]["history"].get("l1", torch.zeros(0)).tolist()
@@ -182,5 +188,4 @@ def write_unet_artefacts(entries: dict[str, dict], images: torch.Tensor, out: Pa
     ax.set_title("U-Net training loss (hole-only for inpaint)")
     ax.legend(fontsize="small")
     fig.tight_layout()
-    fig.savefig(out / "losses.png", dpi=100)
-    plt.close(fig)
+    save_figure(fig, out / "losses.png")

@@ -33,7 +33,8 @@ HINT = "`python -m course_lib train text2img` writes one, and the repository shi
 @dataclass
 class TextToImage:
     """tokenizer (a ``tokenizers.Tokenizer``), clip, generator (EMA) and tagger (None until trained),
-    thresholds (``attributes.Thresholds``) and extra (how it was trained, what it measured)."""
+    thresholds (``attributes.Thresholds``), extra (how it was trained, what it measured) and gan_state (while
+    the GAN phase is unfinished: its loop's state and seconds, ``describe.training.train_gan_phase``)."""
 
     tokenizer: object
     clip: Clip
@@ -41,6 +42,7 @@ class TextToImage:
     tagger: Tagger | None
     thresholds: Thresholds
     extra: dict = field(default_factory=dict)
+    gan_state: dict | None = None
 
     def check(self, prompt: str) -> PromptCheck:
         """The prompt's check (``prompts.check_prompt``); PromptError when it cannot be used."""
@@ -78,6 +80,8 @@ def save(path, model: TextToImage) -> Path:
            else network_entry(model.generator),
            "tagger": None if model.tagger is None else network_entry(model.tagger),
            "thresholds": thresholds_dict(model.thresholds), "extra": model.extra}
+    if model.gan_state is not None:
+        obj["gan_state"] = model.gan_state
     return atomic_save(obj, path)
 
 
@@ -112,4 +116,5 @@ def load(path, finished: bool = True, device="auto") -> TextToImage:
     tagger = None if obj["tagger"] is None else build(obj["tagger"], Tagger, TaggerConfig, "tagger")
     return TextToImage(from_json(obj["tokenizer"]), build(obj["clip"], Clip, ClipConfig, "CLIP"),
                        generator, tagger,
-                       thresholds_from(obj["thresholds"]), dict(obj["extra"])).to(device)
+                       thresholds_from(obj["thresholds"]), dict(obj["extra"]),
+                       None if finished else obj.get("gan_state")).to(device)

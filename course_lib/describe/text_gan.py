@@ -9,19 +9,24 @@ The discriminator scores three kinds of pair, with s = D(x, e) its logit and BCE
 Without the mismatched term D only learns "is this a product photo" plus whatever the projection picks up;
 with it, a real photo under the wrong words is fake too, so D must read the caption, and G with it.
 The text encoder is frozen: each step embeds a fresh caption per image (seen phrasings, either language).
+The losses are ``gan.losses``' ``matching_aware`` pair; ``MatchingAwareStep`` is the step object that the
+course's one loop (``gan.loop.Loop``) drives, so this GAN has the GANs' history, callbacks, non-finite check,
+Ctrl-C and exact resume. One process: ``train text2img`` does not run under torchrun.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import torch
-import torch.nn.functional as F
 from tokenizers import Tokenizer
-from tqdm.auto import tqdm
 
 from ..gan.ema import EMA
+from ..gan.history import History
+from ..gan.loop import Loop
+from ..gan.losses import get_loss, matching_aware_d_loss
+from ..gan.steps import grad_norm
 from ..models.clip import Clip
 from ..models.text_gan import TextGANConfig, build_text_gan
 from ..runtime import autocast, eval_mode, resolve_device
@@ -29,29 +34,13 @@ from .catalog import Edition
 from .encoder_training import caption_batch
 from .tokenizer import encode
 
-
-def matching_aware_d_loss(real: torch.Tensor, mismatched: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
-    """L_D from the logits (N,) of real/matching, real/mismatched and generated/matching pairs."""
-    ones, zeros = torch.ones_like(real), torch.zeros_like(real)
-    return (F.binary_cross_entropy_with_logits(real.float(), ones)
-            + 0.5 * (F.binary_cross_entropy_with_logits(mismatched.float(), zeros)
-                     + F.binary_cross_entropy_with_logits(fake.float(), zeros)))
+__all__ = ["GANRun", "MatchingAwareStep", "caption_embeddings", "generate", "matching_aware_d_loss",
+           "text_gan_loop", "train_text_gan"]
 
 
-def plain_d_loss(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
-    """The conditional GAN's L_D without the mismatched pairs (the comparison of ``mismatch=False``)."""
-    return (F.binary_cross_entropy_with_logits(real.float(), torch.ones_like(real))
-            + F.binary_cross_entropy_with_logits(fake.float(), torch.zeros_like(fake)))
-
-
-def g_loss(fake: torch.Tensor) -> torch.Tensor:
-    """Non-saturating L_G from the logits (N,) of generated/matching pairs."""
-    return F.binary_cross_entropy_with_logits(fake.float(), torch.ones_like(fake))
-
-
-@dataclass
+@dataclass(frozen=True)
 class GANRun:
-    """The settings of one training run and what it measured per step."""
+    """The settings of one training run (mismatch=False: D trained without the mismatched pairs)."""
 
     steps: int
     batch_size: int = 64
@@ -59,7 +48,6 @@ class GANRun:
     seed: int = 0
     mismatch: bool = True
     precision: str = "fp32"
-    history: dict = field(default_factory=lambda: {"d_loss": [], "g_loss": []})
 
 
 @torch.no_grad()
@@ -70,41 +58,101 @@ def caption_embeddings(clip: Clip, tokenizer: Tokenizer, texts: list[str]) -> to
     return clip.text(tokens.ids.to(device), tokens.mask.to(device))
 
 
-def train_text_gan(data: Edition, clip: Clip, tokenizer: Tokenizer, run: GANRun, cfg: TextGANConfig | None = None,
-                   progress: bool = True, device: str | torch.device = "auto") -> tuple[torch.nn.Module, GANRun]:
-    """(the EMA generator, the run with its history), trained on ``device`` (the encoder is moved there too).
-    Seeded: the same run on the same device gives the same weights (noise and batches come from CPU generators)."""
+class MatchingAwareStep:
+    """One step of the text-conditioned GAN: a batch of images with fresh captions, one D update on the three
+    kinds of pair, one G update, an EMA update. Networks on ``device``; noise and batches from CPU generators."""
+
+    shown = ("d_loss", "g_loss")
+
+    def __init__(self, generator, discriminator, clip: Clip, tokenizer: Tokenizer, data: Edition, run: GANRun,
+                 device: torch.device):
+        self.generator, self.discriminator, self.clip, self.tokenizer = generator, discriminator, clip, tokenizer
+        self.data, self.run, self.device, self.images_seen = data, run, device, 0
+        self.images = data.floats().to(device)  # (N, 3, 28, 28) in [-1, 1]
+        self.loss = get_loss("matching_aware")
+        self.opt_g = torch.optim.Adam(generator.parameters(), lr=run.lr, betas=(0.5, 0.999))
+        self.opt_d = torch.optim.Adam(discriminator.parameters(), lr=run.lr, betas=(0.5, 0.999))
+        self.ema = EMA(generator)
+        self.captions, self.noise = random.Random(run.seed), torch.Generator().manual_seed(run.seed)
+
+    @property
+    def images_per_step(self) -> int:
+        return self.run.batch_size
+
+    @property
+    def epoch(self) -> float:
+        return self.images_seen / len(self.data)
+
+    def begin(self) -> None:
+        """Both networks train; the encoder stays frozen in eval mode."""
+        self.generator.train()
+        self.discriminator.train()
+        self.clip.eval()
+
+    def __call__(self) -> dict[str, torch.Tensor]:
+        """One D and one G update; detached 0-dim stats."""
+        n, index = self.run.batch_size, torch.randint(len(self.data), (self.run.batch_size,), generator=self.noise)
+        e = caption_embeddings(self.clip, self.tokenizer, [c.text for c in caption_batch(self.data, index,
+                                                                                          self.captions)])
+        real = self.images[index.to(self.device)]
+        z = torch.randn(n, self.generator.latent_dim, generator=self.noise).to(self.device)
+        with autocast(self.device, self.run.precision):
+            fake = self.generator(z, e)
+            scores = self.discriminator(torch.cat([real, real, fake.detach()]), torch.cat([e, e.roll(1, 0), e]))
+        s_real, s_mis, s_fake = scores.float().chunk(3)
+        d_loss = (self.loss.mismatched_d_loss(s_real, s_mis, s_fake) if self.run.mismatch
+                  else self.loss.d_loss(s_real, s_fake))
+        self.opt_d.zero_grad(set_to_none=True)
+        d_loss.backward()
+        stats = {"d_loss": d_loss.detach(), "d_real": torch.sigmoid(s_real.detach()).mean(),
+                 "d_mismatched": torch.sigmoid(s_mis.detach()).mean(),
+                 "d_fake": torch.sigmoid(s_fake.detach()).mean(), "d_grad_norm": grad_norm(self.discriminator)}
+        self.opt_d.step()
+        with autocast(self.device, self.run.precision):
+            g_logits = self.discriminator(fake, e)
+        g_loss = self.loss.g_loss(g_logits.float())
+        self.opt_g.zero_grad(set_to_none=True)
+        g_loss.backward()
+        stats.update(g_loss=g_loss.detach(), g_grad_norm=grad_norm(self.generator))
+        self.opt_g.step()
+        self.ema.update(self.generator)
+        self.images_seen += n
+        return stats
+
+    def state_dict(self) -> dict:
+        """Networks, EMA, optimisers and the two random streams (torch noise and batches, Python captions)."""
+        return {"generator": self.generator.state_dict(), "discriminator": self.discriminator.state_dict(),
+                "ema": self.ema.state_dict(), "opt_g": self.opt_g.state_dict(), "opt_d": self.opt_d.state_dict(),
+                "noise": self.noise.get_state(), "captions": self.captions.getstate(),
+                "images_seen": self.images_seen}
+
+    def load_state_dict(self, state: dict) -> None:
+        for name in ("generator", "discriminator", "ema", "opt_g", "opt_d"):
+            getattr(self, name).load_state_dict(state[name])
+        self.noise.set_state(state["noise"])
+        version, internal, gauss = state["captions"]
+        self.captions.setstate((version, tuple(internal), gauss))
+        self.images_seen = int(state["images_seen"])
+
+
+def text_gan_loop(data: Edition, clip: Clip, tokenizer: Tokenizer, run: GANRun, cfg: TextGANConfig | None = None,
+                  device: str | torch.device = "auto", log_every: int = 25) -> Loop:
+    """The loop that trains a fresh text GAN for ``run`` on ``device`` (the encoder is moved there too): seeded,
+    so the same run on the same device gives the same weights. ``loop.update.ema.module`` is the EMA generator."""
     device = resolve_device(device)
     torch.manual_seed(run.seed)
     cfg = cfg or TextGANConfig(embed_dim=clip.cfg.embed_dim)
     generator, discriminator = (net.to(device) for net in build_text_gan(cfg))
-    opt_g = torch.optim.Adam(generator.parameters(), lr=run.lr, betas=(0.5, 0.999))
-    opt_d = torch.optim.Adam(discriminator.parameters(), lr=run.lr, betas=(0.5, 0.999))
-    ema, images = EMA(generator), data.floats().to(device)
-    rng, g = random.Random(run.seed), torch.Generator().manual_seed(run.seed)
-    clip.to(device).eval()
-    for _ in tqdm(range(run.steps), desc="text-to-image GAN", disable=not progress):
-        index = torch.randint(len(data), (run.batch_size,), generator=g)
-        e = caption_embeddings(clip, tokenizer, [c.text for c in caption_batch(data, index, rng)])
-        real = images[index.to(device)]
-        z = torch.randn(run.batch_size, cfg.latent_dim, generator=g).to(device)
-        with autocast(device, run.precision):
-            fake = generator(z, e)
-            scores = discriminator(torch.cat([real, real, fake.detach()]), torch.cat([e, e.roll(1, 0), e]))
-        s_real, s_mis, s_fake = scores.chunk(3)
-        d = matching_aware_d_loss(s_real, s_mis, s_fake) if run.mismatch else plain_d_loss(s_real, s_fake)
-        opt_d.zero_grad(set_to_none=True)
-        d.backward()
-        opt_d.step()
-        with autocast(device, run.precision):
-            loss = g_loss(discriminator(fake, e))
-        opt_g.zero_grad(set_to_none=True)
-        loss.backward()
-        opt_g.step()
-        ema.update(generator)
-        run.history["d_loss"].append(d.item())
-        run.history["g_loss"].append(loss.item())
-    return ema.module, run
+    return Loop(MatchingAwareStep(generator, discriminator, clip.to(device), tokenizer, data, run, device),
+                log_every, desc="text-to-image GAN")
+
+
+def train_text_gan(data: Edition, clip: Clip, tokenizer: Tokenizer, run: GANRun, cfg: TextGANConfig | None = None,
+                   progress: bool = True, device: str | torch.device = "auto") -> tuple[torch.nn.Module, History]:
+    """(the EMA generator, the run's history), trained for ``run.steps`` steps by ``text_gan_loop``."""
+    loop = text_gan_loop(data, clip, tokenizer, run, cfg, device)
+    history = loop.run(run.steps, progress)
+    return loop.update.ema.module, history
 
 
 @torch.no_grad()

@@ -7,8 +7,11 @@
 Every phase trains on the ``device`` given (``'auto'``: cuda, then mps, then the CPU); ``precision`` is the
 GAN phase's autocast, resolved by the caller for that device. After each phase the model file is written
 (``text2img.save``) with the finished phases in ``extra['phases']`` (and ``extra['device']``, the device type
-they trained on). A resumed run keeps the finished phases and reruns an unfinished one from its first step;
-every phase is seeded on its own, so the result equals a run that was never interrupted (on the same device).
+they trained on). The GAN phase, the long one, runs on the course's loop (``gan.loop.Loop``): every
+``SAVE_EVERY`` steps and on Ctrl-C the file also keeps the loop's state (``model.gan_state``), and a resumed
+run continues the phase from that step, bit for bit. A resumed run keeps the finished phases and reruns an
+unfinished encoder or tagger phase from its first step; every phase is seeded on its own, so the result
+equals a run that was never interrupted (on the same device).
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import torch
+
 from ..models.text_gan import TextGANConfig
 from ..runtime import resolve_device
 from .captions import training_corpus
@@ -25,10 +30,11 @@ from .catalog import Edition
 from .encoder_training import train_clip
 from .tagger import train_tagger
 from .text2img import TextToImage
-from .text_gan import GANRun, train_text_gan
+from .text_gan import GANRun, text_gan_loop
 from .tokenizer import train_tokenizer
 
 PHASES = ("encoder", "tagger", "gan")
+SAVE_EVERY = 250  # GAN steps between saves of the loop's state inside the phase
 
 
 @dataclass(frozen=True)
@@ -85,13 +91,35 @@ def train_phases(data: Edition, thresholds, recipe: Text2ImgRecipe, seed: int, p
         model.extra["phases"] = done
         save(model)
     if "gan" not in done:
-        start = time.perf_counter()
-        run = GANRun(recipe.gan_steps, recipe.gan_batch, recipe.lr, seed + 2, recipe.mismatch, precision)
-        cfg = TextGANConfig(embed_dim=model.clip.cfg.embed_dim, width=recipe.gan_width)
-        model.generator, run = train_text_gan(data, model.clip, model.tokenizer, run, cfg, progress, device)
-        done["gan"] = {"seconds": round(time.perf_counter() - start, 1),
-                       "final_d_loss": round(run.history["d_loss"][-1], 4),
-                       "final_g_loss": round(run.history["g_loss"][-1], 4)}
-        model.extra["phases"] = done
+        model.generator, done["gan"] = train_gan_phase(model, data, recipe, seed, precision, save, progress, device)
+        model.gan_state, model.extra["phases"] = None, done
         save(model)
     return model
+
+
+def train_gan_phase(model: TextToImage, data: Edition, recipe: Text2ImgRecipe, seed: int, precision: str,
+                    save: Callable[[TextToImage], None], progress: bool, device) -> tuple[torch.nn.Module, dict]:
+    """Train (or continue from ``model.gan_state``) the GAN phase; returns (the EMA generator, the phase's
+    record). ``save(model)`` runs every SAVE_EVERY steps and on Ctrl-C with the loop's state in
+    ``model.gan_state`` (then the KeyboardInterrupt goes on)."""
+    run = GANRun(recipe.gan_steps, recipe.gan_batch, recipe.lr, seed + 2, recipe.mismatch, precision)
+    cfg = TextGANConfig(embed_dim=model.clip.cfg.embed_dim, width=recipe.gan_width)
+    loop, start = text_gan_loop(data, model.clip, model.tokenizer, run, cfg, device), time.perf_counter()
+    earlier = 0.0
+    if model.gan_state is not None:
+        loop.load_state_dict(model.gan_state["loop"])
+        earlier = float(model.gan_state["seconds"])
+
+    def keep(loop) -> None:
+        model.gan_state = {"loop": loop.state_dict(), "seconds": earlier + time.perf_counter() - start}
+        save(model)
+
+    loop.add_callback("on_step_end", lambda loop: keep(loop) if loop.step % SAVE_EVERY == 0 else None)
+    try:
+        history = loop.run(run.steps - loop.step, progress)
+    except KeyboardInterrupt:
+        keep(loop)
+        raise
+    return loop.update.ema.module, {"seconds": round(earlier + time.perf_counter() - start, 1),
+                                    "final_d_loss": round(history["d_loss"][-1], 4),
+                                    "final_g_loss": round(history["g_loss"][-1], 4)}

@@ -21,8 +21,10 @@ terms judge only what the network fills in, as context encoders do (Pathak et al
 
 The machinery is the GAN course's: the losses are ``gan.losses`` (L_D is half of ``minimax_d_loss``, the
 adversarial term of L_G is ``non_saturating_g_loss``), per-step numbers go into a ``gan.history.History``
-(no ``.item()`` on every step), and ``Pix2PixTrainer`` takes callbacks ``fn(trainer)`` like ``gan.Trainer``.
-Only the step functions are its own, because the math differs (a conditional D, L1 next to the adversarial term).
+(no ``.item()`` on every step), and the loop is the course's one loop (``gan.loop.Loop``) driving a
+``Pix2PixStep``: callbacks ``fn(loop)``, the non-finite check, Ctrl-C and an exact resume as for the GANs.
+Only the update functions are its own, because the math differs (a conditional D, L1 next to the adversarial
+term): ``patch_d_step`` and ``unet_step``, named apart from the GANs' ``d_step`` and ``g_step``.
 """
 
 from __future__ import annotations
@@ -31,17 +33,16 @@ from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
-from tqdm.auto import trange
 
-from ..gan.callbacks import Callbacks
 from ..gan.distributed import average_gradients, broadcast_module, share_batchnorm
 from ..gan.history import History
+from ..gan.loop import Loop
 from ..gan.losses import minimax_d_loss, non_saturating_g_loss
-from ..runtime import autocast, is_distributed, is_main_process, rank
+from ..runtime import autocast, is_distributed, rank
 from .degrade import HOLES, TASKS, check_strength, check_task, degrade
 from .restoring import conditioning, paste_known, patch_cond
 
-__all__ = ["FitConfig", "Pix2PixTrainer", "d_step", "fit_unet", "g_step"]
+__all__ = ["FitConfig", "Pix2PixStep", "fit_unet", "patch_d_step", "pix2pix_loop", "unet_step"]
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ class FitConfig:
             raise ValueError(f"unknown hole {self.hole!r}; valid: {', '.join(HOLES)}.")
 
 
-def d_step(unet, patch_d, opt_d, degraded: torch.Tensor, clean: torch.Tensor,
+def patch_d_step(unet, patch_d, opt_d, degraded: torch.Tensor, clean: torch.Tensor,
            cond: torch.Tensor | None = None, mask: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
     """One PatchGAN update; stats as 0-dim tensors (``History`` reads them back in blocks).
 
@@ -98,15 +99,15 @@ def d_step(unet, patch_d, opt_d, degraded: torch.Tensor, clean: torch.Tensor,
     loss.backward()
     average_gradients(patch_d)
     opt_d.step()
-    return {"loss_d": loss.detach(), "d_real": torch.sigmoid(real_logits.detach().float()).mean(),
+    return {"d_loss": loss.detach(), "d_real": torch.sigmoid(real_logits.detach().float()).mean(),
             "d_fake": torch.sigmoid(fake_logits.detach().float()).mean()}
 
 
-def g_step(unet, patch_d, opt_g, degraded: torch.Tensor, clean: torch.Tensor,
+def unet_step(unet, patch_d, opt_g, degraded: torch.Tensor, clean: torch.Tensor,
            cond: torch.Tensor | None = None, mask: torch.Tensor | None = None,
            lambda_l1: float = 100.0) -> dict[str, torch.Tensor]:
     """One U-Net update on lambda_l1 * L1 (+ the adversarial term when ``patch_d`` is not None);
-    arguments as in ``d_step``."""
+    arguments as in ``patch_d_step``."""
     with autocast(degraded.device):
         fake = paste_known(unet(degraded, cond).float(), degraded, mask)  # (N, C, H, W) in [-1, 1]
         l1 = F.l1_loss(fake, clean)
@@ -119,23 +120,24 @@ def g_step(unet, patch_d, opt_g, degraded: torch.Tensor, clean: torch.Tensor,
     loss.backward(inputs=[p for p in unet.parameters() if p.requires_grad])
     average_gradients(unet)
     opt_g.step()
-    return {"loss_g": loss.detach(), "l1": l1.detach(), "adv": adv.detach()}
+    return {"g_loss": loss.detach(), "l1": l1.detach(), "adv": adv.detach()}
 
 
-class Pix2PixTrainer(Callbacks):
-    """Trains ``unet`` (and ``patch_d`` if given) for ``cfg.num_steps`` steps on clean batches from ``batches``
-    (a BatchSource), degraded on the fly with a fresh seed per step.
+class Pix2PixStep:
+    """One pix2pix step for ``gan.loop.Loop``: a clean batch from ``batches`` (a BatchSource), degraded on the fly
+    with a fresh seed, a PatchGAN update (if ``patch_d``), a U-Net update, the learning-rate schedules.
 
-    The learning-rate schedule (``cfg.decay_from``) is applied to the optimizers, also to ones passed in.
-    ``history`` records per step (1, 2, ...): strength, lr, then the step functions' stats. Callbacks are
-    ``fn(trainer)`` on ``on_step_end`` and ``on_log`` (every ``log_every`` steps, after a flush).
+    The schedule (``cfg.decay_from``) is applied to the optimizers, also to ones passed in. Stats per step:
+    strength, lr, then the update functions' (d_loss, d_real, d_fake; g_loss, l1, adv).
     """
 
-    def __init__(self, unet, batches, cfg: FitConfig = FitConfig(), patch_d=None, opt_g=None, opt_d=None,
-                 log_every: int = 25):
-        self.unet, self.batches, self.cfg, self.patch_d, self.log_every = unet, batches, cfg, patch_d, log_every
+    shown = ("l1", "d_loss")
+
+    def __init__(self, unet, batches, cfg: FitConfig = FitConfig(), patch_d=None, opt_g=None, opt_d=None):
+        self.unet, self.batches, self.cfg, self.patch_d = unet, batches, cfg, patch_d
+        self.device, self.steps_done = batches.device, 0
         if is_distributed():  # under torchrun: one start for all processes, PatchGAN statistics shared
-            for model in (unet, patch_d) if patch_d is not None else (unet,):
+            for model in self.networks():
                 broadcast_module(share_batchnorm(model))
         self.opt_g = opt_g or torch.optim.Adam(unet.parameters(), lr=cfg.lr, betas=cfg.betas)
         self.opt_d = None
@@ -145,13 +147,27 @@ class Pix2PixTrainer(Callbacks):
         self.schedules = [torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (cfg.num_steps - s) / decay_steps))
                           for opt in (self.opt_g, self.opt_d) if opt is not None and decay_steps > 0]
         self.rng = torch.Generator().manual_seed(cfg.seed + rank())  # each process degrades its shard its own way
-        self.history, self.step = History(), 0
-        self.init_callbacks()
 
-    def train_step(self) -> None:
+    def networks(self) -> tuple:
+        return (self.unet,) if self.patch_d is None else (self.unet, self.patch_d)
+
+    @property
+    def images_per_step(self) -> int:
+        return self.batches.global_batch_size
+
+    @property
+    def epoch(self) -> float:
+        b = self.batches
+        return b.epoch + b.position // b.global_batch_size / len(b)
+
+    def begin(self) -> None:
+        for model in self.networks():
+            model.train()
+
+    def __call__(self) -> dict[str, torch.Tensor]:
         """One batch: draw strength and damage, a PatchGAN step (if any), a U-Net step, the schedules."""
         clean, _ = self.batches.next_batch()
-        task = self.cfg.tasks[self.step % len(self.cfg.tasks)]
+        task = self.cfg.tasks[self.steps_done % len(self.cfg.tasks)]
         low, high = self.cfg.strength
         strength = min(high, low + (high - low) * torch.rand((), generator=self.rng).item())
         seed = int(torch.randint(2 ** 62, (), generator=self.rng))
@@ -159,34 +175,41 @@ class Pix2PixTrainer(Callbacks):
         cond = conditioning(mask, task, self.unet.cfg.cond_channels, clean)
         stats = {"strength": torch.tensor(strength), "lr": torch.tensor(self.opt_g.param_groups[0]["lr"])}
         if self.patch_d is not None:
-            stats.update(d_step(self.unet, self.patch_d, self.opt_d, degraded, clean, cond, mask))
-        stats.update(g_step(self.unet, self.patch_d, self.opt_g, degraded, clean, cond, mask, self.cfg.lambda_l1))
+            stats.update(patch_d_step(self.unet, self.patch_d, self.opt_d, degraded, clean, cond, mask))
+        stats.update(unet_step(self.unet, self.patch_d, self.opt_g, degraded, clean, cond, mask, self.cfg.lambda_l1))
         for schedule in self.schedules:
             schedule.step()
-        self.step += 1
-        self.history.push(self.step, stats)
+        self.steps_done += 1
+        return stats
 
-    def run(self) -> History:
-        """Train the steps left of ``cfg.num_steps``; returns the (flushed) history."""
-        self.unet.train()
-        if self.patch_d is not None:
-            self.patch_d.train()
-        for _ in trange(self.cfg.num_steps - self.step, desc="fit_unet", leave=False,
-                        disable=not is_main_process()):
-            self.train_step()
-            self.fire("on_step_end")
-            if self.step % self.log_every == 0:
-                self.history.flush()
-                self.fire("on_log")
-        self.history.flush()
-        return self.history
+    def state_dict(self) -> dict:
+        """Networks, optimisers, schedules, the degradation stream and the data position."""
+        return {"unet": self.unet.state_dict(), "patch_d": None if self.patch_d is None else self.patch_d.state_dict(),
+                "opt_g": self.opt_g.state_dict(), "opt_d": None if self.opt_d is None else self.opt_d.state_dict(),
+                "schedules": [s.state_dict() for s in self.schedules], "rng": self.rng.get_state(),
+                "batches": self.batches.state_dict(), "steps_done": self.steps_done}
+
+    def load_state_dict(self, state: dict) -> None:
+        for name in ("unet", "patch_d", "opt_g", "opt_d", "batches"):
+            if getattr(self, name) is not None:
+                getattr(self, name).load_state_dict(state[name])
+        for schedule, saved in zip(self.schedules, state["schedules"], strict=True):
+            schedule.load_state_dict(saved)
+        self.rng.set_state(state["rng"])
+        self.steps_done = int(state["steps_done"])
+
+
+def pix2pix_loop(unet, batches, cfg: FitConfig = FitConfig(), patch_d=None, opt_g=None, opt_d=None,
+                 log_every: int = 25) -> Loop:
+    """The course's loop driving a ``Pix2PixStep``; ``loop.run(cfg.num_steps - loop.step)`` trains what is left."""
+    return Loop(Pix2PixStep(unet, batches, cfg, patch_d, opt_g, opt_d), log_every, desc="fit_unet")
 
 
 def fit_unet(unet, batches, cfg: FitConfig = FitConfig(), patch_d=None, opt_g=None, opt_d=None,
              callback=None) -> History:
-    """Train ``unet`` (and ``patch_d``) with a ``Pix2PixTrainer``; ``callback(trainer)`` runs after every step
-    (plots, widgets). Returns the history: ``history["l1"]``, ``history.steps``."""
-    trainer = Pix2PixTrainer(unet, batches, cfg, patch_d, opt_g, opt_d)
+    """Train ``unet`` (and ``patch_d``) for ``cfg.num_steps`` steps on the course's loop; ``callback(loop)`` runs
+    after every step (plots, widgets). Returns the history: ``history["l1"]``, ``history.steps``."""
+    loop = pix2pix_loop(unet, batches, cfg, patch_d, opt_g, opt_d)
     if callback is not None:
-        trainer.add_callback("on_step_end", callback)
-    return trainer.run()
+        loop.add_callback("on_step_end", callback)
+    return loop.run(cfg.num_steps - loop.step)

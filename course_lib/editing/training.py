@@ -1,9 +1,10 @@
 """Training the editing U-Nets of lesson 05, one per task: the default setup and one task's run.
 
 ``train_task`` is what ``python -m course_lib train unet`` runs for each task, and what a lesson can call.
-Every task is seeded on its own from the fit config's seed (initial weights, data order, degradations), so
-a run that was interrupted retrains an unfinished task from its first step and ends with the same weights
-as a run that never stopped.
+Every task is seeded on its own from the fit config's seed (initial weights, data order, degradations) and
+trains on the course's loop (``editing.pix2pix.pix2pix_loop``). An unfinished task's file entry keeps the
+loop's state (``entry["state"]``, written every SAVE_EVERY steps and on Ctrl-C), so a run that was
+interrupted continues the task from that step and ends with the same weights as a run that never stopped.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from ..models.patchgan import PatchGAN, PatchGANConfig
 from ..models.unet import UNet, UNetConfig
 from ..runtime import rank, world_size
 from .checkpoint import task_entry
-from .pix2pix import FitConfig, Pix2PixTrainer
+from .pix2pix import FitConfig, pix2pix_loop
 from .restoring import RESIDUAL
 
 BATCH_SIZE = 64
@@ -68,9 +69,11 @@ def history_columns(history) -> dict[str, torch.Tensor]:
             **{k: torch.tensor(v, dtype=torch.float64) for k, v in history.values.items()}}
 
 
-def train_task(task: str, run: UNetRun, images: torch.Tensor, device: torch.device, checkpoint) -> dict:
+def train_task(task: str, run: UNetRun, images: torch.Tensor, device: torch.device, checkpoint,
+               resume: dict | None = None) -> dict:
     """Train the U-Net of ``task``; returns its file entry. ``checkpoint(entry)`` saves the file with an
-    unfinished entry every SAVE_EVERY steps and on Ctrl-C (then the KeyboardInterrupt goes on).
+    unfinished entry (holding the loop's state) every SAVE_EVERY steps and on Ctrl-C (then the
+    KeyboardInterrupt goes on); ``resume``: such an unfinished entry, continued from its step.
 
     images: (N, 28, 28) uint8 clean training images. Under torchrun, call it on every process (the
     batch size is per process; ``checkpoint`` should write on rank 0 only).
@@ -81,19 +84,23 @@ def train_task(task: str, run: UNetRun, images: torch.Tensor, device: torch.devi
     patch_d = PatchGAN(PatchGANConfig(cond_channels=run.model.cond_channels)).to(device) if run.adversarial else None
     batches = BatchSource(images, None, run.batch_size, 28, device, seed=fit.seed, rank=rank(),
                           world_size=world_size())  # under torchrun: this process's shard of each batch
-    trainer, start = Pix2PixTrainer(unet, batches, fit, patch_d), time.perf_counter()
+    loop, start, earlier = pix2pix_loop(unet, batches, fit, patch_d), time.perf_counter(), 0.0
+    if resume is not None:
+        loop.load_state_dict(resume["state"])
+        earlier = float(resume["seconds"])
 
-    def entry():
-        return task_entry(unet, fit, trainer.step, time.perf_counter() - start, history_columns(trainer.history))
+    def entry(state: bool = False):
+        made = task_entry(unet, fit, loop.step, earlier + time.perf_counter() - start, history_columns(loop.history))
+        return {**made, "state": loop.state_dict()} if state else made
 
-    def save_now_and_then(trainer):
-        if trainer.step % SAVE_EVERY == 0 and trainer.step < fit.num_steps:
-            checkpoint(entry())
+    def save_now_and_then(loop):
+        if loop.step % SAVE_EVERY == 0 and loop.step < fit.num_steps:
+            checkpoint(entry(state=True))
 
-    trainer.add_callback("on_step_end", save_now_and_then)
+    loop.add_callback("on_step_end", save_now_and_then)
     try:
-        trainer.run()
+        loop.run(fit.num_steps - loop.step)
     except KeyboardInterrupt:
-        checkpoint(entry())
+        checkpoint(entry(state=True))
         raise
     return entry()

@@ -1,8 +1,9 @@
 """Callbacks, the one way training loops talk to plots, checkpoints and widgets (minGPT's trainer in spirit).
 
-A loop that inherits ``Callbacks`` fires named events; a callback is ``fn(trainer)`` and reads what it needs
-from the trainer (``trainer.step``, ``trainer.history``, the models). The GAN ``Trainer`` and the editing
-``Pix2PixTrainer`` both use it, so a callback written for one reads the other the same way.
+The course's one loop (``gan.loop.Loop``) inherits ``Callbacks`` and fires named events; a callback is
+``fn(trainer)`` and reads what it needs from the loop (``trainer.step``, ``trainer.history``, the models
+through ``trainer.update`` or, for the GAN ``Trainer``, directly). Every family (GAN, text GAN, pix2pix) runs
+on that loop, so a callback written for one reads the others the same way.
 """
 
 from __future__ import annotations

@@ -31,6 +31,14 @@ def non_saturating_g_loss(fake_logits: torch.Tensor) -> torch.Tensor:
     return F.softplus(-fake_logits).mean()
 
 
+def matching_aware_d_loss(real_logits: torch.Tensor, mismatched_logits: torch.Tensor,
+                          fake_logits: torch.Tensor) -> torch.Tensor:
+    """GAN-INT-CLS (Reed et al. 2016): BCE(real pair, 1) + 1/2 [BCE(real image, wrong caption; 0) + BCE(fake, 0)].
+    A real photo under another product's words counts as fake, so D must read the caption (lesson 07)."""
+    return F.softplus(-real_logits).mean() + 0.5 * (F.softplus(mismatched_logits).mean()
+                                                    + F.softplus(fake_logits).mean())
+
+
 def hinge_d_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
     """E[max(0, 1 - D(x))] + E[max(0, 1 + D(G(z)))] (Lim & Ye 2017; SAGAN, BigGAN)."""
     return F.relu(1.0 - real_logits).mean() + F.relu(1.0 + fake_logits).mean()
@@ -68,6 +76,9 @@ class GANLoss:
     score: logits -> the number reported as D(real)/D(fake): a probability for the cross-entropy losses,
     the raw output otherwise. threshold: the score above which D calls an image real, or None when the
     output is an unbounded critic score (then "accuracy" compares against the midpoint of the two means).
+    mismatched_d_loss: a text-conditioned D's loss from the
+    logits of (real, mismatched, fake) pairs, for losses that have one (``matching_aware``; its plain ``d_loss``
+    is the same D trained without mismatched pairs).
     """
 
     name: str
@@ -75,6 +86,7 @@ class GANLoss:
     g_loss: Callable[[torch.Tensor], torch.Tensor]
     score: Callable[[torch.Tensor], torch.Tensor]
     threshold: float | None
+    mismatched_d_loss: Callable[[torch.Tensor, torch.Tensor, torch.Tensor], torch.Tensor] | None = None
 
     def accuracy(self, real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
         """Fraction of real scored above and fake below the threshold, as a 0-dim tensor (no sync)."""
@@ -94,6 +106,9 @@ LOSSES: dict[str, GANLoss] = {
     "hinge": GANLoss("hinge", hinge_d_loss, hinge_g_loss, identity, 0.0),
     "least_squares": GANLoss("least_squares", least_squares_d_loss, least_squares_g_loss, identity, 0.5),
     "wasserstein": GANLoss("wasserstein", wasserstein_d_loss, wasserstein_g_loss, identity, None),
+    # text-conditioned D (lesson 07): d_loss without mismatched pairs, mismatched_d_loss with them
+    "matching_aware": GANLoss("matching_aware", minimax_d_loss, non_saturating_g_loss, torch.sigmoid, 0.5,
+                              matching_aware_d_loss),
 }
 
 

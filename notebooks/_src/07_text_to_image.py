@@ -234,8 +234,8 @@ check_matching_aware_loss(my_matching_aware_loss)
 d_loss = yours_or_reference(my_matching_aware_loss, check_matching_aware_loss(my_matching_aware_loss),
                             matching_aware_d_loss)
 print("your loss on one batch of logits:", float(d_loss(torch.randn(4), torch.randn(4), torch.randn(4))))
-demo, run = train_text_gan(train, model.clip, model.tokenizer, GANRun(steps=pick(300, 10), batch_size=64),
-                           TextGANConfig(width=pick(32, 8)), device=device)
+demo, history = train_text_gan(train, model.clip, model.tokenizer, GANRun(steps=pick(300, 10), batch_size=64),
+                               TextGANConfig(width=pick(32, 8)), device=device)
 prompt_rows = ["a red dress", "一双黑色短靴", "a light blue coat", "黄色花纹T恤"]
 e = model.embed(prompt_rows).repeat_interleave(8, dim=0)
 print("rows 1-4 (demo run) and 5-8 (shipped GAN), one prompt per row:", " · ".join(prompt_rows))

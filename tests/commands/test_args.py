@@ -11,22 +11,26 @@ NUMERIC = {"count", "positive", "seed"}
 
 
 def numeric_flags():
-    """(command, flag, type) for every option of every subcommand whose values are numbers."""
-    parser = build_parser()
-    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    """(command, flag, type) for every option of every subcommand (``train KIND`` for each kind) whose values are
+    numbers."""
     found = []
-    for command, sub in subparsers.choices.items():
-        for action in sub._actions:
-            if action.type in (int, float):
-                found.append((command, action.option_strings[0], action.type.__name__))
-            elif getattr(action.type, "__module__", "") == arg_types.__name__:
-                found.append((command, action.option_strings[0], action.type.__name__))
+
+    def walk(parser, words):
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    walk(sub, [*words, name])
+            elif action.type in (int, float) or getattr(action.type, "__module__", "") == arg_types.__name__:
+                found.append((" ".join(words), action.option_strings[0], action.type.__name__))
+
+    walk(build_parser(), [])
     return found
 
 
 def test_no_numeric_flag_takes_a_bare_int_or_float():
     flags = numeric_flags()
-    assert ("train", "--epochs", "positive") in flags and ("sample", "--n", "whole number >= 1") in flags
+    assert ("train dcgan", "--epochs", "positive") in flags and ("sample", "--n", "whole number >= 1") in flags
+    assert ("train unet", "--steps", "whole number >= 1") in flags
     bare = [f for f in flags if f[2] in ("int", "float")]
     assert not bare, f"use course_lib.commands.args types for: {bare}"
 
@@ -34,8 +38,7 @@ def test_no_numeric_flag_takes_a_bare_int_or_float():
 @pytest.mark.parametrize("command, flag, kind", numeric_flags())
 @pytest.mark.parametrize("value", ["inf", "nan", "-1", "abc"])
 def test_bad_numbers_exit_2_with_the_flag_named(command, flag, kind, value, capsys):
-    argv = {"train": ["train", "dcgan"], "sample": ["sample", "x.pt"], "evaluate": ["evaluate", "x.pt"]}.get(
-        command, [command])
+    argv = {"sample": ["sample", "x.pt"], "evaluate": ["evaluate", "x.pt"]}.get(command, command.split())
     assert main([*argv, flag, value]) == 2
     err = capsys.readouterr().err
     assert f"argument {flag}: must be" in err and repr(value) in err or value in err

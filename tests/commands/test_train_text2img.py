@@ -32,6 +32,28 @@ def test_fast_run_writes_the_model_and_resumes(small_data, tmp_path, capsys):
     assert "resume with the same flags" in capsys.readouterr().err
 
 
+def test_ctrl_c_in_the_gan_phase_exits_130_and_resume_finishes_the_phase(small_data, tmp_path, monkeypatch, capsys):
+    import os
+    import signal
+
+    from course_lib.describe import training
+
+    real_loop, out = training.text_gan_loop, tmp_path / "t2i"
+
+    def loop_with_ctrl_c(*args, **kwargs):
+        loop = real_loop(*args, **kwargs)
+        loop.add_callback("on_step_end", lambda loop: os.kill(os.getpid(), signal.SIGINT) if loop.step == 7 else None)
+        return loop
+
+    with monkeypatch.context() as m:
+        m.setattr(training, "text_gan_loop", loop_with_ctrl_c)
+        assert main(["train", "text2img", "--fast", "--out", str(out), "--precision", "fp32"]) == 130
+    assert f"interrupted: saved {out / 'checkpoint.pt'}; continue with --resume" in capsys.readouterr().out
+    assert load(out / "checkpoint.pt", finished=False).gan_state["loop"]["step"] == 7
+    assert main(["train", "text2img", "--fast", "--out", str(out), "--precision", "fp32", "--resume"]) == 0
+    assert load(out / "checkpoint.pt").extra["phases"]["gan"]["final_g_loss"] > 0
+
+
 def test_flags_of_other_kinds_are_refused(small_data, tmp_path, capsys):
     assert main(["train", "text2img", "--fast", "--out", str(tmp_path / "x"), "--batch-size", "8"]) == 2
     err = capsys.readouterr().err
@@ -70,10 +92,10 @@ def test_every_network_trains_on_the_device_asked_for(small_data, tmp_path, monk
     monkeypatch.setattr("course_lib.runtime.select_device", lambda name: pytest.fail(f"select_device({name!r})"))
     monkeypatch.setattr(torch.nn.Module, "to", fake_module_to)
     monkeypatch.setattr(torch.Tensor, "to", fake_tensor_to)
-    phases, gan, real_phases, real_gan = [], [], training.train_phases, training.train_text_gan
+    phases, gan, real_phases, real_gan = [], [], training.train_phases, training.text_gan_loop
     monkeypatch.setattr(train_text2img, "train_phases", lambda *a, **k: phases.append(k["device"]) or
                         real_phases(*a, **k))
-    monkeypatch.setattr(training, "train_text_gan", lambda *a, **k: gan.append(a[-1]) or real_gan(*a, **k))
+    monkeypatch.setattr(training, "text_gan_loop", lambda *a, **k: gan.append(a[-1]) or real_gan(*a, **k))
 
     out = tmp_path / "t2i"
     assert main(["train", "text2img", "--fast", "--device", "cuda", "--out", str(out), "--precision", "fp32"]) == 0

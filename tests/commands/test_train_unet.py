@@ -68,7 +68,7 @@ def test_steps_adversarial_and_residual_per_task(tmp_path, tiny_unet):
     entry = obj["tasks"]["deblur"]
     assert entry["step"] == 3 and entry["model"]["residual"] and obj["run"]["adversarial"]
     assert entry["fit"]["strength"] == (0.5, 0.5) and entry["fit"]["seed"] == 4 and entry["fit"]["lr"] == 0.002
-    assert {"loss_d", "adv", "l1"} <= set(entry["history"])
+    assert {"d_loss", "adv", "l1"} <= set(entry["history"])
     assert main(["train", "unet", "--task", "enhance", "--epochs", "0.5", "--batch-size", "8",
                  "--out", str(tmp_path / "epochs")]) == 0  # 64 images = 8 batches: half an epoch is 4 steps
     assert load_unets_file(tmp_path / "epochs" / "checkpoint.pt")["tasks"]["enhance"]["step"] == 4
@@ -84,7 +84,8 @@ def test_steps_adversarial_and_residual_per_task(tmp_path, tiny_unet):
     (["train", "unet", "--task", "denoise", "--steps", "0"], "argument --steps: must be at least 1, got 0"),
     (["train", "unet", "--task", "denoise", "--steps", "5", "--epochs", "1"], "give --steps or --epochs"),
     (["train", "dcgan", "--task", "denoise"], "--task is for `train unet` only; dcgan is a GAN"),
-    (["train", "cgan", "--steps", "5", "--adversarial"], "--steps, --adversarial are for `train unet` only"),
+    (["train", "cgan", "--steps", "5"], "--steps is for `train unet` only; cgan is a GAN"),
+    (["train", "cgan", "--adversarial"], "argument --adversarial: --adversarial is for `train unet` only"),
 ])
 def test_clear_errors_exit_2(tmp_path, tiny_unet, capsys, args, message):
     assert main([*args, "--out", str(tmp_path / "run")]) == 2
@@ -93,14 +94,16 @@ def test_clear_errors_exit_2(tmp_path, tiny_unet, capsys, args, message):
 
 
 def interrupt_at(monkeypatch, task, step):
-    """Make the U-Net trainer raise KeyboardInterrupt after ``step`` steps of ``task`` (as Ctrl-C would)."""
-    class Interrupted(training.Pix2PixTrainer):
-        def train_step(self):
-            super().train_step()
-            if self.cfg.tasks == (task,) and self.step == step:
-                raise KeyboardInterrupt
+    """Ask the U-Net's loop to stop after ``step`` steps of ``task``, as a first Ctrl-C does."""
+    real = training.pix2pix_loop
 
-    monkeypatch.setattr(training, "Pix2PixTrainer", Interrupted)
+    def loop_with_ctrl_c(unet, batches, cfg, *args, **kwargs):
+        loop = real(unet, batches, cfg, *args, **kwargs)
+        if cfg.tasks == (task,):
+            loop.add_callback("on_step_end", lambda loop: setattr(loop, "stop_requested", loop.step == step))
+        return loop
+
+    monkeypatch.setattr(training, "pix2pix_loop", loop_with_ctrl_c)
 
 
 def test_ctrl_c_saves_and_resume_ends_bit_for_bit_where_an_uninterrupted_run_ends(tmp_path, tiny_unet,
@@ -115,6 +118,7 @@ def test_ctrl_c_saves_and_resume_ends_bit_for_bit_where_an_uninterrupted_run_end
     assert "interrupted: saved" in capsys.readouterr().out
     cut = load_unets_file(tmp_path / "cut" / "checkpoint.pt")["tasks"]
     assert cut["denoise"]["step"] == 6 and cut["inpaint"]["step"] == 3  # steps 0, 1, 2 of inpaint were done
+    assert cut["inpaint"]["state"]["step"] == 3 and "state" not in cut["denoise"]  # the loop's, to go on from
     assert list(load_unets(tmp_path / "cut" / "checkpoint.pt")) == ["denoise"]  # unfinished models are left out
     assert (tmp_path / "cut" / "samples.png").exists()
 

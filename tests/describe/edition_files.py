@@ -3,8 +3,13 @@
 import torch
 
 from course_lib.describe.attributes import fit_thresholds, measure
+from course_lib.describe.captions import training_corpus
 from course_lib.describe.catalog import Edition
 from course_lib.describe.colour import assign_colours, tint
+from course_lib.describe.encoder_training import train_clip
+from course_lib.describe.tokenizer import train_tokenizer
+from course_lib.models.clip import ClipConfig
+from course_lib.models.text_gan import TextGANConfig
 
 
 def constructed_edition(n: int = 240, seed: int = 0, categories: int = 2) -> Edition:
@@ -28,3 +33,12 @@ def tiny_model(seed: int = 0, save=lambda m: None):
     data = constructed_edition(320, categories=10)
     thresholds = fit_thresholds(data.images, data.labels)
     return train_phases(data, thresholds, FAST_RECIPE, seed, save=save, progress=False), data
+
+
+def tiny_text_gan_setup():
+    """(edition, tokenizer, a 3-step CLIP, a tiny TextGANConfig) for text-GAN tests."""
+    data, tokenizer = constructed_edition(), train_tokenizer(training_corpus())
+    clip, _ = train_clip(data, tokenizer, steps=3, batch_size=16, progress=False,
+                         cfg=ClipConfig(vocab_size=tokenizer.get_vocab_size(), dim=16, layers=1, heads=2,
+                                        embed_dim=8, image_width=4))
+    return data, tokenizer, clip, TextGANConfig(embed_dim=8, latent_dim=8, width=8)

@@ -99,6 +99,7 @@ def test_resume_at_the_same_world_size_continues_bit_for_bit(tmp_path):
 def test_unet_trains_under_torchrun(tmp_path):
     """A real ``torchrun --standalone --nproc_per_node=2``: the U-Net with the PatchGAN (shared BatchNorm);
     torchrun's per-rank logs show that rank 1 printed nothing."""
+    # about 10 s on a 2-core CPU: a real launch, two fresh interpreters importing torch, gloo set-up
     out, logs = tmp_path / "unet", tmp_path / "logs"
     command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
                "--log-dir", str(logs), "--redirects", "3", str(TESTS / "distributed_runs.py"), "train", "unet",

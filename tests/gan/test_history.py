@@ -39,3 +39,21 @@ def test_state_dict_round_trip_and_json(tmp_path):
 
 
 
+
+
+def test_a_sparse_column_survives_the_state_dict_and_lines_up_in_json(tmp_path):
+    history = filled(4)
+    history.record(2, "fid", 30.5)
+    history.record(4, "fid", 20.25)
+    with pytest.raises(ValueError, match="per-step column"):
+        history.record(4, "d_loss", 1.0)
+    torch.save(history.state_dict(), tmp_path / "h.pt")
+    copy = History()
+    copy.load_state_dict(torch.load(tmp_path / "h.pt", weights_only=True))
+    assert copy.sparse == {"fid": {2: 30.5, 4: 20.25}} and copy.keys() == history.keys()
+    assert "fid" not in history.flush()  # the per-step rows (and their finiteness check) never see it
+    saved = copy.to_json()
+    assert saved["step"] == [1, 2, 3, 4] and saved["fid"] == [None, 30.5, None, 20.25]
+    old = History()
+    old.load_state_dict({key: value for key, value in history.state_dict().items() if key != "sparse"})
+    assert old.sparse == {} and "fid" not in old.to_json()  # a checkpoint written before sparse columns

@@ -69,10 +69,12 @@ def test_losses_stay_finite_for_extreme_logits(name):
     real, fake = torch.tensor([100.0, -100.0]), torch.tensor([-100.0, 100.0])
     loss = get_loss(name)
     assert torch.isfinite(loss.d_loss(real, fake)) and torch.isfinite(loss.g_loss(fake))
+    if loss.mismatched_d_loss is not None:
+        assert torch.isfinite(loss.mismatched_d_loss(real, -real, fake))
 
 
 def test_registry_lists_valid_names_for_an_unknown_loss():
-    assert set(LOSSES) == {"minimax", "non_saturating", "hinge", "least_squares", "wasserstein"}
+    assert set(LOSSES) == {"minimax", "non_saturating", "hinge", "least_squares", "wasserstein", "matching_aware"}
     with pytest.raises(ValueError, match="unknown GAN loss 'bce'.*hinge.*least_squares.*minimax"):
         get_loss("bce")
     assert get_loss(LOSSES["hinge"]) is LOSSES["hinge"]
