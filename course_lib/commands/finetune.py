@@ -128,15 +128,16 @@ def finetune_into(folder: RunFolder, args) -> int:
     every = args.eval_every or (10 if fast else 50)
     stopper = EarlyStopping(validation_fid(validation, n=200 if fast else 1000), every,
                             args.early_stopping or 10**9)
+    settings = {"base": str(args.base), "line": what, "freeze_d": args.freeze_d, "augment": args.augment,
+                "from_scratch": bool(args.from_scratch), "precision": trainer.precision}
     if args.resume:
         ckpt = load_checkpoint(path)
         check_same_precision(ckpt["extra"]["finetune"].get("precision"), trainer.precision)
+        folder.check_same_run(ckpt["extra"]["finetune"], settings)
         restore_trainer(trainer, ckpt)
         stopper.load_state_dict(ckpt["extra"]["early_stopping"])
     trainer.add_callback("on_step_end", stopper)
     total = args.max_steps or (30 if fast else 600)
-    settings = {"base": str(args.base), "line": what, "freeze_d": args.freeze_d, "augment": args.augment,
-                "from_scratch": bool(args.from_scratch), "precision": trainer.precision}
 
     def save():
         save_checkpoint(path, trainer, base["kind"], model_cfg, extra={"finetune": settings,

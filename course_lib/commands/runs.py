@@ -84,6 +84,14 @@ class RunFolder:
         save()
         return 0
 
+    def check_same_run(self, saved: dict, now: dict) -> None:
+        """Refuse to resume when this run's settings (plain values, nested dicts) differ from the checkpoint's,
+        naming every difference."""
+        problems = differences(saved, now)
+        if problems:
+            raise UserError(f"{self.checkpoint} was trained with other settings ({'; '.join(problems)}): resume with "
+                            "the same flags, or start a new run in another --out folder.")
+
     def lock(self) -> None:
         """Take the lock without waiting and write the holder into it; UserError naming the holder if busy."""
         try:
@@ -131,6 +139,16 @@ class RunFolder:
         fix = "free some space" if "space" in cause or "quota" in cause else "make it writable"
         return WriteError(f"could not write into {self.out}: {cause} (a run keeps its lock file {LOCK_NAME} "
                           f"there). Pick another --out, or {fix}.")
+
+
+def differences(saved, now, prefix: str = "") -> list[str]:
+    """'key: checkpoint X, this run Y' for every leaf where two nested dicts differ."""
+    if isinstance(saved, dict) and isinstance(now, dict):
+        return [d for key in sorted(set(saved) | set(now))
+                for d in differences(saved.get(key), now.get(key), f"{prefix}{key}.")]
+    same = list(saved) == list(now) if isinstance(saved, (list, tuple)) and isinstance(now, (list, tuple)) \
+        else saved == now
+    return [] if same else [f"{prefix[:-1]}: checkpoint {saved!r}, this run {now!r}"]
 
 
 def try_lock(fd: int) -> bool:

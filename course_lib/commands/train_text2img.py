@@ -18,7 +18,6 @@ from ..describe.text2img import load, save
 from ..describe.training import FAST_RECIPE, PHASES, RECIPE, train_phases
 from ..plots import save_grid
 from ..runtime import configure_cpu_threads, fast_mode, resolve_precision, say, select_device
-from . import UserError
 from .runs import RunFolder
 
 EXAMPLE_PROMPTS = ("a red dress", "红色宽松连衣裙", "a light blue ankle boot", "一双黑色短靴", "a dark green coat",
@@ -55,10 +54,8 @@ def train_into(folder: RunFolder, args, device) -> int:
     recipe = recipe_for(args, fast)
     if previous is not None:
         saved = previous.extra
-        if saved.get("seed") != seed or saved.get("precision") != precision or saved.get("recipe") != \
-                dataclasses.asdict(recipe):
-            raise UserError(f"{path} was trained with seed {saved.get('seed')}, precision {saved.get('precision')} "
-                            f"and recipe {saved.get('recipe')}; resume with the same flags (or use another --out).")
+        folder.check_same_run({key: saved.get(key) for key in ("seed", "precision", "recipe")},
+                              {"seed": seed, "precision": precision, "recipe": dataclasses.asdict(recipe)})
         say(f"resuming {path}: phases done {', '.join(saved.get('phases', {})) or 'none'} of {', '.join(PHASES)}")
     say("colour edition: measuring the attributes of the training split (thresholds per category)")
     thresholds = training_thresholds()

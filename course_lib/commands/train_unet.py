@@ -59,16 +59,6 @@ def parse_strength(value: str) -> tuple[float, float]:
     return parts[0], parts[-1]
 
 
-def differences(saved, now, prefix: str = "") -> list[str]:
-    """'key: checkpoint X, this run Y' for every leaf where two nested dicts differ."""
-    if isinstance(saved, dict) and isinstance(now, dict):
-        return [d for key in sorted(set(saved) | set(now))
-                for d in differences(saved.get(key), now.get(key), f"{prefix}{key}.")]
-    same = list(saved) == list(now) if isinstance(saved, (list, tuple)) and isinstance(now, (list, tuple)) \
-        else saved == now
-    return [] if same else [f"{prefix[:-1]}: checkpoint {saved!r}, this run {now!r}"]
-
-
 def settings(recipe, args, saved: dict | None, num_images: int, fast: bool) -> UNetRun:
     """The recipe's run (or the checkpoint's, when resuming) with the flags given applied."""
     fit, model = recipe.fit, recipe.model
@@ -92,12 +82,7 @@ def settings(recipe, args, saved: dict | None, num_images: int, fast: bool) -> U
     tasks = tuple(saved["tasks"]) if saved is not None and args.task is None else parse_tasks(args.task)
     fit = dataclasses.replace(fit, tasks=tasks)
     adversarial = bool(args.adversarial) if saved is None or args.adversarial else saved["adversarial"]
-    run = UNetRun(tasks, model, fit, batch_size, adversarial, num_images)
-    problems = differences(saved, run_dict(run)) if saved is not None else []
-    if problems:
-        raise UserError("the checkpoint was trained with other settings: " + "; ".join(problems) +
-                        ". Resume with the same settings, or start a new run in another --out folder.")
-    return run
+    return UNetRun(tasks, model, fit, batch_size, adversarial, num_images)
 
 
 def train_unet(args) -> int:
@@ -118,6 +103,8 @@ def train_into(folder: RunFolder, args) -> int:
     saved = load_unets_file(path) if args.resume else None
     images, _ = training_data(fast, recipe.fast_images)
     run = settings(recipe, args, None if saved is None else saved["run"], len(images), fast)
+    if saved is not None:
+        folder.check_same_run(saved["run"], run_dict(run))
     threads = configure_cpu_threads()
     device = rank_device(select_device(args.device))
     check_processes(saved)

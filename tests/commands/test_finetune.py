@@ -38,6 +38,9 @@ def test_finetune_a_category_writes_every_file_and_resumes_exactly(base, tmp_pat
 
     half = [*args, "--eval-every", "4", "--fast", "--out", str(tmp_path / "cut")]
     assert main([*half, "--max-steps", "4"]) == 0
+    other = [a if a != "translation" else "color" for a in half]  # another DiffAugment policy: not this run
+    assert main([*other, "--max-steps", "8", "--resume"]) == 2
+    assert "augment: checkpoint 'translation', this run 'color'" in capsys.readouterr().err
     assert main([*half, "--max-steps", "8", "--resume"]) == 0
     straight, resumed = (load_checkpoint(tmp_path / d / "checkpoint.pt") for d in ("straight", "cut"))
     for name, tensor in straight["generator"].items():

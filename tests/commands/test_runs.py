@@ -13,7 +13,7 @@ import torch
 from course_lib import serialization
 from course_lib.cli import main
 from course_lib.commands import UserError, runs, train_gan
-from course_lib.commands.runs import RunFolder
+from course_lib.commands.runs import RunFolder, differences
 from course_lib.serialization import WriteError, atomic_save
 
 ENFORCE = "[enforce fail at inline_container.cc:672] . unexpected pos 25152 vs 25104"
@@ -190,3 +190,12 @@ def test_every_command_ends_with_the_same_exit_codes(tmp_path, capsys):
     out = capsys.readouterr()
     assert f"interrupted at step 7: saved {tmp_path / 'run' / 'checkpoint.pt'}; continue with --resume" in out.out
     assert "error: d_loss became nan at step 3" in out.err
+
+
+def test_differences_name_every_changed_leaf():
+    saved = {"fit": {"lr": 0.001, "strength": (0.0, 1.0)}, "tasks": ["denoise"], "batch_size": 64}
+    assert differences(saved, {"fit": {"lr": 0.001, "strength": [0.0, 1.0]}, "tasks": ("denoise",),
+                               "batch_size": 64}) == []
+    assert differences(saved, {"fit": {"lr": 0.01, "strength": (0.0, 1.0)}, "tasks": ["inpaint"],
+                               "batch_size": 64}) == [
+        "fit.lr: checkpoint 0.001, this run 0.01", "tasks: checkpoint ['denoise'], this run ['inpaint']"]

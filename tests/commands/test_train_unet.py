@@ -8,7 +8,7 @@ import torch
 
 from course_lib.cli import main
 from course_lib.commands import UserError, train_unet
-from course_lib.commands.train_unet import differences, parse_strength, parse_tasks
+from course_lib.commands.train_unet import parse_strength, parse_tasks
 from course_lib.editing import training
 from course_lib.editing.checkpoint import load_unets, load_unets_file
 from course_lib.editing.degrade import TASKS
@@ -148,12 +148,3 @@ def test_parse_strength():
     for bad in ("1.5", "-0.1", "0.8,0.2", "0,0.5,1", "x", "nan"):
         with pytest.raises(UserError, match="expected LOW,HIGH"):
             parse_strength(bad)
-
-
-def test_differences_name_every_changed_leaf():
-    saved = {"fit": {"lr": 0.001, "strength": (0.0, 1.0)}, "tasks": ["denoise"], "batch_size": 64}
-    assert differences(saved, {"fit": {"lr": 0.001, "strength": [0.0, 1.0]}, "tasks": ("denoise",),
-                               "batch_size": 64}) == []
-    assert differences(saved, {"fit": {"lr": 0.01, "strength": (0.0, 1.0)}, "tasks": ["inpaint"],
-                               "batch_size": 64}) == [
-        "fit.lr: checkpoint 0.001, this run 0.01", "tasks: checkpoint ['denoise'], this run ['inpaint']"]
