@@ -27,8 +27,9 @@ from ..serialization import read_torch_file
 from . import UserError
 from .args import count, seed
 from .flags import add_device, add_precision
+from .gan_run import check_same_precision
 from .runs import RunFolder
-from .train_gan import check_same_precision, write_gan_artefacts
+from .train_gan import write_gan_artefacts
 
 
 def register(subparsers) -> None:

@@ -20,8 +20,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import torch.distributed as dist
+
 from ..gan.health import NonFiniteLossError
-from ..runtime import is_main_process, say
+from ..runtime import is_distributed, is_main_process, say
 from ..serialization import WriteError, write_failure
 from . import UserError
 
@@ -53,12 +55,19 @@ class RunFolder:
         self._fd: int | None = None
 
     def __enter__(self) -> RunFolder:
-        if is_main_process():
-            self.lock()
-        if self.checkpoint.exists() and not self.resume:
-            self.unlock()
-            raise UserError(f"{self.checkpoint} already exists: add --resume to continue it, or pick another --out "
-                            "(or delete the folder to start over).")
+        refusal = None
+        try:
+            if is_main_process():
+                self.lock()
+            if self.checkpoint.exists() and not self.resume:
+                self.unlock()
+                raise UserError(f"{self.checkpoint} already exists: add --resume to continue it, or pick another "
+                                "--out (or delete the folder to start over).")
+        except (UserError, WriteError) as err:
+            refusal = err
+        refusal = from_rank_0(refusal)  # under torchrun every process stops when rank 0 cannot take the folder
+        if refusal is not None:
+            raise refusal
         return self
 
     def __exit__(self, kind, err, traceback) -> None:
@@ -149,6 +158,18 @@ def differences(saved, now, prefix: str = "") -> list[str]:
     same = list(saved) == list(now) if isinstance(saved, (list, tuple)) and isinstance(now, (list, tuple)) \
         else saved == now
     return [] if same else [f"{prefix[:-1]}: checkpoint {saved!r}, this run {now!r}"]
+
+
+def from_rank_0(err: Exception | None) -> Exception | None:
+    """Rank 0's refusal (a UserError or WriteError, or None) on every torchrun process; alone, ``err`` itself."""
+    if not is_distributed():
+        return err
+    box = [None if err is None else (isinstance(err, WriteError), str(err))]
+    dist.broadcast_object_list(box, src=0)
+    if box[0] is None:
+        return None
+    is_write_error, text = box[0]
+    return WriteError(text) if is_write_error else UserError(text)
 
 
 def try_lock(fd: int) -> bool:

@@ -31,17 +31,18 @@ from ..runtime import (
 )
 from . import UserError, train_tracking
 from .folder import folder_args_without_data, folder_data
+from .gan_run import GANRunSettings, check_resume
 from .runs import RunFolder
 
 
-def configs(recipe, args, ckpt):
+def configs(recipe, args, ckpt, saved: GANRunSettings | None):
     """(model_cfg, train_cfg, epochs): the recipe's or the checkpoint's, with the flags given applied."""
     if ckpt is None:
         model_cfg, train_cfg, epochs = recipe.model, recipe.train, recipe.epochs
     else:
         model_cfg = model_config(recipe.kind, ckpt["config"]["model"])
         train_cfg = recipes.train_config_from_dict(ckpt["config"]["train"])
-        epochs = ckpt.get("extra", {}).get("epochs", recipe.epochs)
+        epochs = saved.epochs
     flags = {"batch_size": args.batch_size, "lr_g": args.lr, "lr_d": args.lr, "seed": args.seed,
              "augment": args.augment}
     train_cfg = dataclasses.replace(train_cfg, **{k: v for k, v in flags.items() if v is not None})
@@ -76,39 +77,36 @@ def train_into(folder: RunFolder, recipe, args) -> int:
     fast = args.fast or fast_mode()
     out, path = folder.out, folder.checkpoint
     ckpt = load_checkpoint(path) if args.resume else None
-    model_cfg, train_cfg, epochs = configs(recipe, args, ckpt)
+    saved = None if ckpt is None else GANRunSettings.saved_in(ckpt, recipe.epochs)
+    model_cfg, train_cfg, epochs = configs(recipe, args, ckpt, saved)
     train_tracking.check_flags(args)
     configure_cpu_threads()
     device = rank_device(select_device(args.device))
-    if args.data is not None or (ckpt or {}).get("extra", {}).get("data") is not None:
-        if args.data is None:
-            raise UserError(f"{path} was trained on --data {ckpt['extra']['data']['folder']}: resume with that --data.")
+    kept = None
+    if saved is not None and saved.data is not None and args.data is None:
+        check_resume(saved, GANRunSettings(epochs), path, None)  # says which --data
+    if args.data is not None:
         images, labels, model_cfg, kept = folder_data(args, recipe.kind, model_cfg, ckpt)
         train_cfg = batch_for_folder(train_cfg, args.batch_size, len(images), resuming=ckpt is not None)
-        extra_data = {"data": kept}
     else:
         folder_args_without_data(args)
         images, labels = training_data(fast, recipe.fast_images)
-        extra_data = {}
-    excluded = ckpt.get("extra", {}).get("exclude_category") if ckpt is not None else None
+    excluded = saved.exclude_category if saved is not None else None
     if args.exclude_category is not None:
-        wanted = category_index(args.exclude_category)
-        if ckpt is not None and wanted != excluded:
-            raise UserError(f"--exclude-category {args.exclude_category}: the checkpoint was trained excluding "
-                            f"{excluded}; resume with the same data, or start a new run in another --out folder.")
-        excluded = wanted
+        excluded = category_index(args.exclude_category)
     if excluded is not None:  # a base model that has never seen this category (lesson 08)
         images, labels = images[labels != excluded], labels[labels != excluded]
     trainer = recipes.make_trainer(recipe.kind, model_cfg, train_cfg, images, labels, device, recipe.log_every,
                                    precision=args.precision)
-    if ckpt is not None:
-        check_same_precision(ckpt.get("extra", {}).get("precision"), trainer.precision)
+    settings = GANRunSettings(epochs, trainer.precision, excluded, kept)
+    if saved is not None:
+        check_resume(saved, settings, path, args.exclude_category)
         restore_trainer(trainer, ckpt)
     if args.compile:
         compiled = compile_networks(trainer.generator, trainer.discriminator, trainer.regularizer is not None)
         say(f"--compile: {' and '.join(compiled)} compiled (the first steps include the compilation)")
     total = recipe.fast_steps if fast and args.epochs is None else recipes.steps_for_epochs(trainer, epochs)
-    extra = {"epochs": epochs, "exclude_category": excluded, "precision": trainer.precision, **extra_data}
+    extra = settings.extra()
     tracking = train_tracking.attach(trainer, args, out, recipe.kind, model_cfg, ckpt, images, fast, extra)
 
     def save(trainer, grid_name="samples.png", curves=True):
@@ -127,14 +125,6 @@ def train_into(folder: RunFolder, recipe, args) -> int:
         return code
     say(f"done at step {trainer.step}: {path}, {out / 'samples.png'}, {out / 'history.json'}, {out / 'losses.png'}")
     return 0
-
-
-def check_same_precision(saved: str | None, precision: str) -> None:
-    """Resuming in another precision than the checkpoint's ``saved`` one (None: not recorded) would not continue
-    the run exactly: refuse it, saying how to match."""
-    if saved is not None and saved != precision:
-        raise UserError(f"the checkpoint was trained in {saved} and this run resolves to {precision}: resume with "
-                        f"--precision {saved} to continue it exactly.")
 
 
 def batch_text(batch_size: int) -> str:

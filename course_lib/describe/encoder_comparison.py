@@ -6,9 +6,9 @@ query's category and every attribute it names; captions name every attribute):
 - **text -> text**, no training: each caption of a test product retrieves among captions of the same products
   in another phrasing or language (held-out English -> seen English, held-out 中文 -> seen 中文, seen 中文 ->
   seen English). It asks whether an encoder maps a new phrasing, or a translation, onto the same description.
-- **text -> image with a locked text tower** (LiT, Zhai et al. 2022): the pretrained encoder stays frozen; a
-  linear map of its vectors and the course's image encoder train with the same multi-positive InfoNCE as the
-  course's CLIP. The pretrained encoder is slow on a CPU (about 8 s per 1000 captions on 2 cores), so its
+- **text -> image with a locked text tower** (the mirror image of LiT, Zhai et al. 2022): the pretrained encoder
+  stays frozen; a linear map of its vectors and the course's image encoder train with the same multi-positive
+  InfoNCE as the course's CLIP. The pretrained encoder is slow on a CPU (about 8 s per 1000 captions on 2 cores), so its
   captions come from a fixed pool (``caption_pool``: a few per image, written once) instead of fresh captions
   every step, and there is no word dropout: a handicap against the course's encoder, stated with the numbers.
 

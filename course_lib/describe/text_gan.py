@@ -1,4 +1,4 @@
-"""Training the text-conditioned GAN with the matching-aware discriminator loss (Reed et al. 2016, GAN-INT-CLS).
+"""Training the text-conditioned GAN with the matching-aware discriminator loss (Reed et al. 2016, GAN-CLS).
 
 The discriminator scores three kinds of pair, with s = D(x, e) its logit and BCE the binary cross-entropy:
 

@@ -3,7 +3,7 @@
 - ``check_info_nce(fn)``: ``fn(logits)`` is CLIP's symmetric InfoNCE of a (N, N) matrix of caption-image
   similarities whose diagonal holds the matching pairs; compared with ``contrastive.info_nce`` (identity
   targets) on random, perfectly separated and constant matrices.
-- ``check_matching_aware_loss(fn)``: ``fn(real, mismatched, fake)`` is the discriminator's GAN-INT-CLS loss
+- ``check_matching_aware_loss(fn)``: ``fn(real, mismatched, fake)`` is the discriminator's GAN-CLS loss
   from the logits (N,) of the three kinds of pair; compared with ``text_gan.matching_aware_d_loss``.
 - ``check_weakest_attribute_prediction(prediction)``: predict-then-run, read on the whole test split (10,000
   images): on 1,000 the gap between the two weakest attributes was only 2.8 times its sampling spread

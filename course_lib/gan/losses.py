@@ -33,7 +33,7 @@ def non_saturating_g_loss(fake_logits: torch.Tensor) -> torch.Tensor:
 
 def matching_aware_d_loss(real_logits: torch.Tensor, mismatched_logits: torch.Tensor,
                           fake_logits: torch.Tensor) -> torch.Tensor:
-    """GAN-INT-CLS (Reed et al. 2016): BCE(real pair, 1) + 1/2 [BCE(real image, wrong caption; 0) + BCE(fake, 0)].
+    """GAN-CLS (Reed et al. 2016): BCE(real pair, 1) + 1/2 [BCE(real image, wrong caption; 0) + BCE(fake, 0)].
     A real photo under another product's words counts as fake, so D must read the caption (lesson 07)."""
     return F.softplus(-real_logits).mean() + 0.5 * (F.softplus(mismatched_logits).mean()
                                                     + F.softplus(fake_logits).mean())

@@ -115,8 +115,9 @@ class Clip(nn.Module):
 
 
 class LockedTextClip(nn.Module):
-    """CLIP with a locked, pretrained text tower (LiT, Zhai et al. 2022): the frozen sentence vectors
-    (N, text_dim) pass through a trainable linear map to (N, embed_dim); the image tower is ``ImageEncoder``."""
+    """CLIP with a locked, pretrained text tower (the mirror image of LiT, Zhai et al. 2022, who lock the image
+    tower and report that locking the text tower works poorly): the frozen sentence vectors (N, text_dim) pass
+    through a trainable linear map to (N, embed_dim); the image tower is ``ImageEncoder``."""
 
     def __init__(self, text_dim: int, cfg: ClipConfig):
         super().__init__()

@@ -328,8 +328,8 @@ plt.show()
 # with $n$ the number of updates so far and $\beta = 0.999$ (`TrainConfig.ema_decay`). The live weights never
 # settle, because the discriminator they answer keeps moving: training circles around an equilibrium, and
 # an average of the iterates sits closer to its centre (Yazıcı et al. 2019; Karras et al. 2018 draw all
-# their samples this way). A weight from $k$ updates ago counts with a factor $\beta^k$, so the average
-# remembers about $1/(1-\beta)$ steps. The warm-up term keeps a short run's average from being dominated by
+# their samples this way). A weight from $k$ updates ago counts with a weight $(1-\beta)\beta^k$ (once the warm-up
+# is over), so the average remembers about $1/(1-\beta)$ steps. The warm-up term keeps a short run's average from being dominated by
 # the random initial weights. BatchNorm's running statistics are copied, not averaged. The real code, and
 # where this run ended:
 

