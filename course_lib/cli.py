@@ -24,6 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m course_lib", exit_on_error=False,
         description="Product Image GANs: data checks, training, sampling, evaluation, benchmarks.")
+    parser.add_argument("--version", action="version", version=version_text(),
+                        help="print the versions of course-lib, torch and Python, and exit")
     # exit_on_error=False: a bad value raises ArgumentError, which main() turns into one line and exit code 2
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
                                 parser_class=functools.partial(argparse.ArgumentParser, exit_on_error=False))
@@ -32,6 +34,17 @@ def build_parser() -> argparse.ArgumentParser:
         if importlib.util.find_spec(module_name) is not None:
             importlib.import_module(module_name).register(sub)
     return parser
+
+
+def version_text() -> str:
+    """'course-lib 0.1.0 (torch 2.14.1, Python 3.11.7)': what a bug report needs first."""
+    import platform
+
+    import torch
+
+    from . import __version__
+
+    return f"course-lib {__version__} (torch {torch.__version__}, Python {platform.python_version()})"
 
 
 def main(argv: list[str] | None = None) -> int:

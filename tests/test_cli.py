@@ -43,3 +43,22 @@ def test_a_device_that_is_not_here_exits_2_with_the_fix(device, absent, tmp_path
     assert err.startswith(f"error: --device {device} was asked for but") and absent in err
     assert "--device cpu" in err and "auto" in err and "Traceback" not in err
     assert not (tmp_path / "t2i").exists()  # refused before anything ran
+
+
+def test_version_names_the_library_torch_and_python(capsys):
+    import platform
+    from pathlib import Path
+
+    import tomllib
+    import torch
+
+    import course_lib
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    out = capsys.readouterr().out
+    assert exit_info.value.code == 0
+    assert out.strip() == f"course-lib {course_lib.__version__} (torch {torch.__version__}, Python " \
+                          f"{platform.python_version()})"
+    project = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())["project"]
+    assert project["version"] == course_lib.__version__  # one version: the package's and the distribution's

@@ -49,6 +49,7 @@ def test_two_processes_step_like_one_process_on_the_union_batch(tmp_path, kind):
 def test_train_writes_one_checkpoint_on_rank_0_and_rank_1_prints_and_writes_nothing(tmp_path):
     """Each rank starts in its own folder with the same relative --out: only rank 0's gets files, and rank 1's
     stdout and stderr (progress bars go to stderr) stay empty."""
+    # about 9 s on a 2-core CPU: two spawned processes import torch and each train the fast run
     argv = ["train", "dcgan", "--fast", "--batch-size", "16", "--device", "cpu", "--out", "run"]
     (code0, code1), (log0, log1) = spawn(tmp_path, train_cli, argv, group=False, own_cwd=True)
     assert (code0, code1) == (0, 0), log0 + log1
@@ -83,7 +84,7 @@ def test_train_on_a_photo_folder_under_two_processes(tmp_path, monkeypatch):
 
 
 def test_resume_at_the_same_world_size_continues_bit_for_bit(tmp_path):
-    # about 8 s on a 2-core CPU: two spawned processes train three short runs (straight, cut, resumed)
+    # 8-10 s on a 2-core CPU: two spawned processes train three short runs (straight, cut, resumed)
     codes, logs = spawn(tmp_path, interrupted_and_straight, str(tmp_path))
     assert codes == [[0, 0, 0], [0, 0, 0]], logs
     straight, resumed = (load_checkpoint(tmp_path / name / "checkpoint.pt") for name in ("straight", "resumed"))
@@ -101,7 +102,7 @@ def test_resume_at_the_same_world_size_continues_bit_for_bit(tmp_path):
 def test_unet_trains_under_torchrun(tmp_path):
     """A real ``torchrun --standalone --nproc_per_node=2``: the U-Net with the PatchGAN (shared BatchNorm);
     torchrun's per-rank logs show that rank 1 printed nothing."""
-    # about 10 s on a 2-core CPU: a real launch, two fresh interpreters importing torch, gloo set-up
+    # 10-12 s on a 2-core CPU: a real launch, two fresh interpreters importing torch, gloo set-up
     out, logs = tmp_path / "unet", tmp_path / "logs"
     command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
                "--log-dir", str(logs), "--redirects", "3", str(TESTS / "distributed_runs.py"), "train", "unet",
