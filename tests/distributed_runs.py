@@ -164,6 +164,47 @@ def interrupted_and_straight(out: str) -> list[int]:
             train_cli([*base, "--epochs", "2.5", "--out", f"{out}/resumed", "--resume"])]
 
 
+def text2img_cli(argv: list[str]) -> int:
+    """``python -m course_lib ARGV`` with ``train text2img`` on a small constructed colour edition."""
+    from describe.edition_files import constructed_edition
+
+    from course_lib.cli import main
+    from course_lib.commands import train_text2img
+    from course_lib.describe.attributes import fit_thresholds
+
+    data = constructed_edition(320, categories=10)
+    train_text2img.training_thresholds = lambda: fit_thresholds(data.images, data.labels)
+    train_text2img.edition = lambda split, thresholds, count=None: data
+    return main(argv)
+
+
+def text_gan_rank(steps: int, cut: int) -> dict:
+    """The text GAN on this process of the group: ``steps`` steps straight, and ``cut`` steps, the loop's state, a
+    new loop loading it and the rest; both networks' weights ('D.' before D's) and the straight run's local D
+    losses."""
+    from describe.edition_files import tiny_text_gan_setup
+
+    from course_lib.describe.text_gan import GANRun, text_gan_loop
+
+    data, tokenizer, clip, cfg = tiny_text_gan_setup()
+    run = GANRun(steps=steps, batch_size=8, seed=5)
+    straight = text_gan_loop(data, clip, tokenizer, run, cfg, "cpu")
+    straight.run(steps, progress=False)
+    cut_loop = text_gan_loop(data, clip, tokenizer, run, cfg, "cpu")
+    cut_loop.run(cut, progress=False)
+    state = cut_loop.state_dict()
+    resumed = text_gan_loop(data, clip, tokenizer, run, cfg, "cpu")
+    resumed.load_state_dict(state)
+    resumed.run(steps - cut, progress=False)
+    return {"straight": {**straight.update.generator.state_dict(), **prefixed(straight.update.discriminator)},
+            "resumed": {**resumed.update.generator.state_dict(), **prefixed(resumed.update.discriminator)},
+            "d_loss": straight.history["d_loss"], "ranks_kept": len(state["ranks"])}
+
+
+def prefixed(discriminator) -> dict:
+    return {f"D.{k}": v for k, v in discriminator.state_dict().items()}
+
+
 if __name__ == "__main__":  # torchrun --nproc_per_node=2 tests/distributed_runs.py train unet ...
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     sys.exit(train_cli(sys.argv[1:]))

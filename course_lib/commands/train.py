@@ -107,14 +107,10 @@ FAMILY_FLAGS = {"gan": add_gan_flags, "editing": add_unet_flags, "text": add_tex
 
 
 def run(args) -> int:
-    """Dispatch on the model kind to its runner (GANs and the U-Net inside a torchrun process group)."""
+    """Dispatch on the model kind to its runner, inside a torchrun process group (a no-op for one process)."""
     kind = get_kind(args.kind)
-    if kind.family == "text":
-        if world_size() > 1:
-            raise UserError(f"train text2img runs in one process, but torchrun started {world_size()}: start it "
-                            "without torchrun (`python -m course_lib train text2img`).")
-        return kind.train(args)
-    args.batch_size = per_process_batch_size(args.batch_size, args.global_batch_size)
+    if kind.family != "text":  # text2img has no batch flags: its recipe sets the batch per process
+        args.batch_size = per_process_batch_size(args.batch_size, args.global_batch_size)
     with process_group(args.device):
         return kind.train(args)
 

@@ -4,7 +4,8 @@ Trains the three phases of ``course_lib.describe.training`` on the colour editio
 ``--out`` (default ``runs/text2img``): ``checkpoint.pt`` (the text2img file, after every phase) and
 ``samples.png`` (one row per example prompt, English and 中文). ``--resume`` keeps the finished phases and
 continues the GAN phase from its last save (every ``describe.training.SAVE_EVERY`` steps, and on Ctrl-C: exit
-130); a non-finite loss stops with exit 1.
+130); a non-finite loss stops with exit 1. Under torchrun every process trains the encoder and the tagger alike
+(seeded, small) and its own share of the GAN's batches; rank 0 alone writes.
 """
 
 from __future__ import annotations
@@ -17,7 +18,15 @@ from ..describe.catalog import edition, training_thresholds
 from ..describe.text2img import load, save
 from ..describe.training import FAST_RECIPE, PHASES, RECIPE, train_phases
 from ..plots import save_grid
-from ..runtime import configure_cpu_threads, fast_mode, resolve_precision, say, select_device
+from ..runtime import (
+    configure_cpu_threads,
+    fast_mode,
+    is_main_process,
+    rank_device,
+    resolve_precision,
+    say,
+    select_device,
+)
 from .runs import RunFolder
 
 EXAMPLE_PROMPTS = ("a red dress", "红色宽松连衣裙", "a light blue ankle boot", "一双黑色短靴", "a dark green coat",
@@ -38,7 +47,7 @@ def train_text2img(args) -> int:
     """Train (or resume) in the run folder, locked while it runs, and write the model file and the sample rows;
     returns the exit code. The flags and the device are checked before the folder is made."""
     configure_cpu_threads()
-    device = select_device(args.device)
+    device = rank_device(select_device(args.device))
     with RunFolder(args.out or "runs/text2img", args.resume) as folder:
         return train_into(folder, args, device)
 
@@ -64,13 +73,21 @@ def train_into(folder: RunFolder, args, device) -> int:
         f"{dataclasses.asdict(recipe)}")
     trained = []  # train_phases saves the file after each phase, every SAVE_EVERY GAN steps and on Ctrl-C
     code = folder.train(lambda: trained.append(train_phases(data, thresholds, recipe, seed, precision, previous,
-                                                            lambda m: save(path, m), device=device)), lambda: None)
+                                                            lambda m: save_on_rank_0(path, m),
+                                                            progress=is_main_process(), device=device)), lambda: None)
     if code:
         return code
     model = trained[0]
-    images = [model.generate(prompt, n=8, seed=seed)[0] for prompt in EXAMPLE_PROMPTS]
-    save_grid(torch.cat(images), out / "samples.png", nrow=8)
+    if is_main_process():
+        images = [model.generate(prompt, n=8, seed=seed)[0] for prompt in EXAMPLE_PROMPTS]
+        save_grid(torch.cat(images), out / "samples.png", nrow=8)
     seconds = sum(p["seconds"] for p in model.extra["phases"].values())
-    print(f"wrote {path} and {out / 'samples.png'} (rows: {'; '.join(EXAMPLE_PROMPTS)}); phases took "
-          f"{seconds:.0f} s")
+    say(f"wrote {path} and {out / 'samples.png'} (rows: {'; '.join(EXAMPLE_PROMPTS)}); phases took {seconds:.0f} s")
     return 0
+
+
+def save_on_rank_0(path, model) -> None:
+    """The model file, written by rank 0 alone under torchrun (every process calls it, after the loop's state
+    was gathered from all)."""
+    if is_main_process():
+        save(path, model)

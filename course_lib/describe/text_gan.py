@@ -11,7 +11,9 @@ with it, a real photo under the wrong words is fake too, so D must read the capt
 The text encoder is frozen: each step embeds a fresh caption per image (seen phrasings, either language).
 The losses are ``gan.losses``' ``matching_aware`` pair; ``MatchingAwareStep`` is the step object that the
 course's one loop (``gan.loop.Loop``) drives, so this GAN has the GANs' history, callbacks, non-finite check,
-Ctrl-C and exact resume. One process: ``train text2img`` does not run under torchrun.
+Ctrl-C and exact resume. Under torchrun (a process group joined, ``gan.distributed``) every process draws its own
+batch and captions (seeded with seed + rank), rank 0's weights are broadcast, BatchNorm statistics are shared
+and gradients are averaged, as for the GANs; the ``train text2img`` command itself runs in one process.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 import torch
 from tokenizers import Tokenizer
 
+from ..gan.distributed import all_gather_objects, average_gradients, broadcast_module, share_batchnorm
 from ..gan.ema import EMA
 from ..gan.history import History
 from ..gan.loop import Loop
@@ -29,7 +32,8 @@ from ..gan.losses import get_loss, matching_aware_d_loss
 from ..gan.steps import grad_norm
 from ..models.clip import Clip
 from ..models.text_gan import TextGANConfig, build_text_gan
-from ..runtime import autocast, eval_mode, resolve_device
+from ..runtime import autocast, eval_mode, is_distributed, rank, resolve_device, world_size
+from ..serialization import CheckpointError
 from .catalog import Edition
 from .encoder_training import caption_batch
 from .tokenizer import encode
@@ -66,6 +70,9 @@ class MatchingAwareStep:
 
     def __init__(self, generator, discriminator, clip: Clip, tokenizer: Tokenizer, data: Edition, run: GANRun,
                  device: torch.device):
+        if is_distributed():  # before the EMA copy: one start for all processes, BatchNorm statistics shared
+            for net in (generator, discriminator):
+                broadcast_module(share_batchnorm(net))
         self.generator, self.discriminator, self.clip, self.tokenizer = generator, discriminator, clip, tokenizer
         self.data, self.run, self.device, self.images_seen = data, run, device, 0
         self.images = data.floats().to(device)  # (N, 3, 28, 28) in [-1, 1]
@@ -73,11 +80,12 @@ class MatchingAwareStep:
         self.opt_g = torch.optim.Adam(generator.parameters(), lr=run.lr, betas=(0.5, 0.999))
         self.opt_d = torch.optim.Adam(discriminator.parameters(), lr=run.lr, betas=(0.5, 0.999))
         self.ema = EMA(generator)
-        self.captions, self.noise = random.Random(run.seed), torch.Generator().manual_seed(run.seed)
+        seed = run.seed + rank()  # each process its own batches, captions and noise
+        self.captions, self.noise = random.Random(seed), torch.Generator().manual_seed(seed)
 
     @property
     def images_per_step(self) -> int:
-        return self.run.batch_size
+        return self.run.batch_size * world_size()
 
     @property
     def epoch(self) -> float:
@@ -104,6 +112,7 @@ class MatchingAwareStep:
                   else self.loss.d_loss(s_real, s_fake))
         self.opt_d.zero_grad(set_to_none=True)
         d_loss.backward()
+        average_gradients(self.discriminator)
         stats = {"d_loss": d_loss.detach(), "d_real": torch.sigmoid(s_real.detach()).mean(),
                  "d_mismatched": torch.sigmoid(s_mis.detach()).mean(),
                  "d_fake": torch.sigmoid(s_fake.detach()).mean(), "d_grad_norm": grad_norm(self.discriminator)}
@@ -113,10 +122,11 @@ class MatchingAwareStep:
         g_loss = self.loss.g_loss(g_logits.float())
         self.opt_g.zero_grad(set_to_none=True)
         g_loss.backward()
+        average_gradients(self.generator)
         stats.update(g_loss=g_loss.detach(), g_grad_norm=grad_norm(self.generator))
         self.opt_g.step()
         self.ema.update(self.generator)
-        self.images_seen += n
+        self.images_seen += n * world_size()
         return stats
 
     def state_dict(self) -> dict:
@@ -124,13 +134,26 @@ class MatchingAwareStep:
         return {"generator": self.generator.state_dict(), "discriminator": self.discriminator.state_dict(),
                 "ema": self.ema.state_dict(), "opt_g": self.opt_g.state_dict(), "opt_d": self.opt_d.state_dict(),
                 "noise": self.noise.get_state(), "captions": self.captions.getstate(),
-                "images_seen": self.images_seen}
+                "images_seen": self.images_seen, **self.process_states()}
+
+    def process_states(self) -> dict:
+        """Under torchrun, every process's two random streams (gathered from all; call it on all), else {}."""
+        if not is_distributed():
+            return {}
+        mine = {"noise": self.noise.get_state(), "captions": self.captions.getstate()}
+        return {"world_size": world_size(), "ranks": all_gather_objects(mine)}
 
     def load_state_dict(self, state: dict) -> None:
+        """Continue exactly where ``state_dict()`` was taken (CheckpointError for another number of processes)."""
+        saved = int(state.get("world_size", 1))
+        if saved != world_size():
+            raise CheckpointError(f"this text GAN state was written by {saved} process(es) and this run has "
+                                  f"{world_size()}: resume with {saved}, or start a new run.")
         for name in ("generator", "discriminator", "ema", "opt_g", "opt_d"):
             getattr(self, name).load_state_dict(state[name])
-        self.noise.set_state(state["noise"])
-        version, internal, gauss = state["captions"]
+        mine = state["ranks"][rank()] if "ranks" in state else state
+        self.noise.set_state(mine["noise"])
+        version, internal, gauss = mine["captions"]
         self.captions.setstate((version, tuple(internal), gauss))
         self.images_seen = int(state["images_seen"])
 

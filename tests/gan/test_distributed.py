@@ -11,7 +11,15 @@ from pathlib import Path
 
 import pytest
 import torch
-from distributed_runs import interrupted_and_straight, parity_rank, parity_run, spawn, train_cli
+from distributed_runs import (
+    interrupted_and_straight,
+    parity_rank,
+    parity_run,
+    spawn,
+    text2img_cli,
+    text_gan_rank,
+    train_cli,
+)
 from tiny_gan import tiny_trainer
 
 from course_lib.commands import UserError
@@ -44,6 +52,32 @@ def test_two_processes_step_like_one_process_on_the_union_batch(tmp_path, kind):
         assert_states_close(rank0[name], alone[name])
         moved = [k for k, v in alone[name].items() if not torch.equal(v, alone["initial"][name][k])]
         assert len(moved) > len(alone[name]) // 2, name  # the steps did move the weights (and BN statistics)
+
+
+def test_the_text_gan_trains_on_two_processes_and_resumes_bit_for_bit(tmp_path):
+    """The text family on the one loop under a gloo group: both processes end with the same weights (rank 0's
+    start, averaged gradients) from batches of their own, and a state taken mid-run resumes bit for bit."""
+    (rank0, rank1), _ = spawn(tmp_path, text_gan_rank, 4, 2)
+    assert_states_close(rank0["straight"], rank1["straight"], exact=True)
+    for result in (rank0, rank1):
+        assert_states_close(result["straight"], result["resumed"], exact=True)
+        assert result["ranks_kept"] == 2  # every process's random streams are in the state
+    assert rank0["d_loss"] != rank1["d_loss"]  # each process scored its own batch
+
+
+def test_train_text2img_under_two_processes_writes_once_on_rank_0(tmp_path):
+    """``train text2img --fast`` on 2 ranks: both exit 0, rank 0 alone writes the model file and the samples (the
+    GAN phase's batches shared out), rank 1 prints nothing."""
+    # about 10 s on a 2-core CPU: two spawned processes import torch and each train the three fast phases
+    out = tmp_path / "t2i"
+    (code0, code1), (log0, log1) = spawn(tmp_path, text2img_cli, ["train", "text2img", "--fast", "--precision",
+                                                                  "fp32", "--device", "cpu", "--out", str(out)])
+    assert (code0, code1) == (0, 0), log0 + log1
+    assert log1 == "" and "wrote" in log0
+    from course_lib.describe.text2img import load
+
+    model = load(out / "checkpoint.pt", device="cpu")
+    assert list(model.extra["phases"]) == ["encoder", "tagger", "gan"] and (out / "samples.png").exists()
 
 
 def test_train_writes_one_checkpoint_on_rank_0_and_rank_1_prints_and_writes_nothing(tmp_path):
