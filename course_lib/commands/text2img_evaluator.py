@@ -3,7 +3,8 @@
 Fields: ``retrieval_recall_at_1`` and ``retrieval_recall_at_5`` ({seen_en, seen_zh, held_out_en,
 held_out_zh}), ``category_accuracy`` (samples, by the course classifier) beside ``category_accuracy_real``,
 ``attribute_accuracy`` ({colour, tone, width, pattern}: measured attributes of the samples against the
-prompt) beside ``attribute_chance`` and ``tagger_on_real``, ``majority_baseline`` and ``fid_course``.
+prompt) beside ``attribute_chance`` and ``tagger_on_real``, ``majority_baseline`` and ``fid_course``;
+``category_accuracy_by_category`` and ``category_accuracy_by_colour`` ({group: generated, real, ratio, n}).
 """
 
 from __future__ import annotations
@@ -24,7 +25,11 @@ def format_report(result: dict) -> str:
         lines.append(f"  {key:<24}  {r1:8.3f}   {result['retrieval_recall_at_5'][key]:8.3f}")
     lines += ["", f"category of samples (classifier): {result['category_accuracy']:.3f}   "
               f"(real images {result['category_accuracy_real']:.3f}, chance 0.100)", "",
-              "attribute of samples = prompt   samples   chance   tagger on real"]
+              "category of samples, by category   samples   real   ratio"]
+    for name, row in result["category_accuracy_by_category"].items():
+        ratio = "  n/a" if row["ratio"] is None else f"{row['ratio']:.2f}"
+        lines.append(f"  {name:<30} {row['generated']:8.3f} {row['real']:6.3f} {ratio:>7}")
+    lines += ["", "attribute of samples = prompt   samples   chance   tagger on real"]
     tagger = result.get("tagger_on_real", {})
     for name, value in result["attribute_accuracy"].items():
         lines.append(f"  {name:<28} {value:8.3f} {result['attribute_chance'][name]:8.3f} "

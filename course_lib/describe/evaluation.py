@@ -5,7 +5,9 @@
 - generated images: one prompt per test image naming its category and every attribute (seen phrasings,
   English and Chinese alternately); the samples' category is read by the course classifier from their
   luminance (``colour.luminance_view``), their attributes are *measured* (``attributes.measure``) and
-  compared with the prompt, each next to chance and to the tagger's accuracy on the real test images;
+  compared with the prompt, each next to chance and to the tagger's accuracy on the real test images; the
+  category accuracy also per category and per colour, each as a ratio to the classifier's accuracy on the real
+  test images of that group (``by_group``: a category the generator does not draw shows as a low ratio);
 - FID on the course scale: the course classifier's features of the samples' luminance views against those of
   the real test images of the edition (the same n).
 
@@ -19,13 +21,14 @@ import random
 
 import torch
 
+from ..categories import CLASS_NAMES
 from ..data import to_float, to_uint8
 from ..metrics.features import extract, make_extractor
 from ..metrics.frechet import fid_from_features
 from ..runtime import resolve_device
 from .attributes import VALUES, measure
 from .catalog import Edition, edition
-from .colour import luminance_view
+from .colour import COLOURS, luminance_view
 from .encoder_training import caption_batch, retrieval
 from .tagger import head_accuracy, majority_accuracy, predict
 from .text2img import TextToImage
@@ -44,6 +47,20 @@ def prompts_for(data: Edition, seed: int) -> list[str]:
     return out
 
 
+def by_group(fake_hit: torch.Tensor, real_hit: torch.Tensor, groups: torch.Tensor, names) -> dict:
+    """{name: {"generated", "real", "ratio", "n"}} of two (N,) bool hit vectors in each group of ``groups`` (N,)
+    int64: the share of hits among the samples and the real images of that group, and generated / real."""
+    out = {}
+    for index, name in enumerate(names):
+        chosen = groups == index
+        if not chosen.any():
+            continue
+        generated, real = fake_hit[chosen].float().mean().item(), real_hit[chosen].float().mean().item()
+        out[name] = {"generated": round(generated, 4), "real": round(real, 4),
+                     "ratio": round(generated / real, 4) if real > 0 else None, "n": int(chosen.sum())}
+    return out
+
+
 def generated_scores(model: TextToImage, data: Edition, seed: int,
                      device="auto") -> tuple[dict, torch.Tensor, torch.Tensor]:
     """(scores of samples drawn from ``data``'s prompts, their classifier features, the real features); the
@@ -57,8 +74,11 @@ def generated_scores(model: TextToImage, data: Edition, seed: int,
     extractor = make_extractor(device=device)
     fake_features, logits = extract(to_float(luminance_view(pixels)), extractor, progress=False)
     real_features, real_logits = extract(to_float(luminance_view(data.images)), extractor, progress=False)
-    scores = {"category_accuracy": round((logits.argmax(1) == data.labels).float().mean().item(), 4),
-              "category_accuracy_real": round((real_logits.argmax(1) == data.labels).float().mean().item(), 4),
+    fake_hit, real_hit = logits.argmax(1) == data.labels, real_logits.argmax(1) == data.labels
+    scores = {"category_accuracy": round(fake_hit.float().mean().item(), 4),
+              "category_accuracy_real": round(real_hit.float().mean().item(), 4),
+              "category_accuracy_by_category": by_group(fake_hit, real_hit, data.labels, CLASS_NAMES),
+              "category_accuracy_by_colour": by_group(fake_hit, real_hit, data.attributes["colour"], COLOURS),
               "attribute_accuracy": {name: round((found[name] == data.attributes[name]).float().mean().item(), 4)
                                      for name in VALUES}}
     if model.tagger is not None:

@@ -2,9 +2,13 @@
 
 import math
 
+import torch
+
+from course_lib.categories import CLASS_NAMES
 from course_lib.describe.attributes import VALUES, fit_thresholds
 from course_lib.describe.catalog import tinted_split
-from course_lib.describe.evaluation import evaluate_text2img
+from course_lib.describe.colour import COLOURS
+from course_lib.describe.evaluation import by_group, evaluate_text2img
 from describe.edition_files import tiny_model
 
 
@@ -19,3 +23,24 @@ def test_every_field_is_reported():
     assert 0 <= result["category_accuracy"] <= 1 and result["category_accuracy_real"] > 0.8
     assert set(result["tagger_on_real"]) == {"category", *VALUES} and math.isfinite(result["fid_course"])
     assert result["fid_course"] > 0 and result["n"] == 200
+    by_category, by_colour = result["category_accuracy_by_category"], result["category_accuracy_by_colour"]
+    assert set(by_category) <= set(CLASS_NAMES) and set(by_colour) <= set(COLOURS)
+    assert sum(row["n"] for row in by_category.values()) == sum(row["n"] for row in by_colour.values()) == 200
+    # the shares over the groups, weighted by their sizes, give back the overall accuracies
+    for rows in (by_category, by_colour):
+        real = sum(row["real"] * row["n"] for row in rows.values()) / 200
+        generated = sum(row["generated"] * row["n"] for row in rows.values()) / 200
+        assert abs(real - result["category_accuracy_real"]) < 1e-3
+        assert abs(generated - result["category_accuracy"]) < 1e-3
+
+
+def test_by_group_is_each_group_s_share_and_its_ratio_to_the_real_one():
+    fake = torch.tensor([True, False, True, True, False, False])
+    real = torch.tensor([True, True, True, False, True, False])
+    groups = torch.tensor([0, 0, 1, 1, 2, 2])
+    rows = by_group(fake, real, groups, ("coat", "bag", "boot", "unused"))
+    assert rows["coat"] == {"generated": 0.5, "real": 1.0, "ratio": 0.5, "n": 2}
+    assert rows["bag"] == {"generated": 1.0, "real": 0.5, "ratio": 2.0, "n": 2}
+    assert rows["boot"] == {"generated": 0.0, "real": 0.5, "ratio": 0.0, "n": 2}
+    assert "unused" not in rows  # a group without images is left out
+    assert by_group(fake[:1], ~real[:1], groups[:1], ("coat",))["coat"]["ratio"] is None  # no real hit: no ratio
