@@ -4,7 +4,8 @@ Fields: ``retrieval_recall_at_1`` and ``retrieval_recall_at_5`` ({seen_en, seen_
 held_out_zh}), ``category_accuracy`` (samples, by the course classifier) beside ``category_accuracy_real``,
 ``attribute_accuracy`` ({colour, tone, width, pattern}: measured attributes of the samples against the
 prompt) beside ``attribute_chance`` and ``tagger_on_real``, ``majority_baseline`` and ``fid_course``;
-``category_accuracy_by_category`` and ``category_accuracy_by_colour`` ({group: generated, real, ratio, n}).
+``category_accuracy_by_category`` and ``category_accuracy_by_colour`` ({group: generated, real, ratio, n}),
+``prompt_diversity`` ({mean, min, max, prompts, by_category}: variety within one prompt, as a ratio to real).
 """
 
 from __future__ import annotations
@@ -34,6 +35,11 @@ def format_report(result: dict) -> str:
     for name, value in result["attribute_accuracy"].items():
         lines.append(f"  {name:<28} {value:8.3f} {result['attribute_chance'][name]:8.3f} "
                      f"{tagger.get(name, float('nan')):12.3f}")
+    variety = result.get("prompt_diversity", {})
+    if variety.get("prompts"):
+        lines += ["", f"variety within one prompt (samples / real, classifier features): mean {variety['mean']:.2f}, "
+                      f"min {variety['min']:.2f}, max {variety['max']:.2f} over {variety['prompts']} prompts",
+                  "  by category: " + ", ".join(f"{k} {v:.2f}" for k, v in variety["by_category"].items())]
     lines += ["", f"FID (course scale, luminance views): {result['fid_course']:.2f}"]
     return "\n".join(lines)
 

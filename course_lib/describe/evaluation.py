@@ -8,6 +8,10 @@
   compared with the prompt, each next to chance and to the tagger's accuracy on the real test images; the
   category accuracy also per category and per colour, each as a ratio to the classifier's accuracy on the real
   test images of that group (``by_group``: a category the generator does not draw shows as a low ratio);
+- variety within one prompt (``prompt_diversity``): for every category and colour with enough real test images,
+  the mean pairwise distance of the classifier features of 64 samples of the prompt "COLOUR CATEGORY" over that of
+  the real test images of that category and colour (their other attributes free); 1 is the real variety, and a
+  generator that ignores z for a prompt scores 0;
 - FID on the course scale: the course classifier's features of the samples' luminance views against those of
   the real test images of the edition (the same n).
 
@@ -27,6 +31,7 @@ from ..metrics.features import extract, make_extractor
 from ..metrics.frechet import fid_from_features
 from ..runtime import resolve_device
 from .attributes import VALUES, measure
+from .captions import CATEGORY_EN
 from .catalog import Edition, edition
 from .colour import COLOURS, luminance_view
 from .encoder_training import caption_batch, retrieval
@@ -61,6 +66,34 @@ def by_group(fake_hit: torch.Tensor, real_hit: torch.Tensor, groups: torch.Tenso
     return out
 
 
+def prompt_diversity(model: TextToImage, data: Edition, real_features: torch.Tensor, extractor, seed: int,
+                     samples: int = 64, minimum: int = 8) -> dict:
+    """{"mean", "min", "max", "prompts", "by_category": {name: mean ratio}} of the per-prompt diversity ratios
+    (see the module docstring); real_features: (N, F) of ``data``'s images in order. Pairs of category and colour
+    with fewer than ``minimum`` real images are left out (no prompts: the numbers are None)."""
+    colours, pairs = data.attributes["colour"], []
+    for category in range(len(CLASS_NAMES)):
+        for colour in range(len(COLOURS)):
+            chosen = (data.labels == category) & (colours == colour)
+            if int(chosen.sum()) >= minimum:
+                pairs.append((category, colour, chosen))
+    if not pairs:
+        return {"mean": None, "min": None, "max": None, "prompts": 0, "by_category": {}}
+    prompts = [f"{COLOURS[colour]} {CATEGORY_EN[category][0]}" for category, colour, _ in pairs]
+    embeddings = model.embed(prompts).repeat_interleave(samples, dim=0)  # (P * samples, E)
+    fake = torch.cat([generate(model.generator, embeddings[i:i + 512], seed=seed + i)
+                      for i in range(0, len(embeddings), 512)])
+    fake_features, _ = extract(to_float(luminance_view(to_uint8(fake))), extractor, progress=False)
+    fake_features = fake_features.view(len(pairs), samples, -1)
+    ratios = torch.tensor([torch.pdist(fake_features[k].double()).mean().item()
+                           / torch.pdist(real_features[chosen].double()).mean().item()
+                           for k, (_, _, chosen) in enumerate(pairs)])
+    by_category = {CLASS_NAMES[c]: round(ratios[[k for k, p in enumerate(pairs) if p[0] == c]].mean().item(), 4)
+                   for c in sorted({p[0] for p in pairs})}
+    return {"mean": round(ratios.mean().item(), 4), "min": round(ratios.min().item(), 4),
+            "max": round(ratios.max().item(), 4), "prompts": len(pairs), "by_category": by_category}
+
+
 def generated_scores(model: TextToImage, data: Edition, seed: int,
                      device="auto") -> tuple[dict, torch.Tensor, torch.Tensor]:
     """(scores of samples drawn from ``data``'s prompts, their classifier features, the real features); the
@@ -86,6 +119,7 @@ def generated_scores(model: TextToImage, data: Edition, seed: int,
         truth = {"category": data.labels, **data.attributes}
         scores["tagger_on_generated"] = {name: round((tagged[name] == truth[name]).float().mean().item(), 4)
                                          for name in tagged}
+    scores["prompt_diversity"] = prompt_diversity(model, data, real_features, extractor, seed)
     return scores, fake_features, real_features
 
 

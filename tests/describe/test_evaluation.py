@@ -5,10 +5,13 @@ import math
 import torch
 
 from course_lib.categories import CLASS_NAMES
+from course_lib.data import to_float
 from course_lib.describe.attributes import VALUES, fit_thresholds
-from course_lib.describe.catalog import tinted_split
-from course_lib.describe.colour import COLOURS
+from course_lib.describe.catalog import edition, tinted_split
+from course_lib.describe.colour import COLOURS, luminance_view
 from course_lib.describe.evaluation import by_group, evaluate_text2img
+from course_lib.describe.text_gan import generate
+from course_lib.metrics.features import extract
 from describe.edition_files import tiny_model
 
 
@@ -22,7 +25,7 @@ def test_every_field_is_reported():
     assert set(result["attribute_accuracy"]) == set(VALUES) == set(result["attribute_chance"])
     assert 0 <= result["category_accuracy"] <= 1 and result["category_accuracy_real"] > 0.8
     assert set(result["tagger_on_real"]) == {"category", *VALUES} and math.isfinite(result["fid_course"])
-    assert result["fid_course"] > 0 and result["n"] == 200
+    assert result["fid_course"] > 0 and result["n"] == 200 and "prompt_diversity" in result
     by_category, by_colour = result["category_accuracy_by_category"], result["category_accuracy_by_colour"]
     assert set(by_category) <= set(CLASS_NAMES) and set(by_colour) <= set(COLOURS)
     assert sum(row["n"] for row in by_category.values()) == sum(row["n"] for row in by_colour.values()) == 200
@@ -44,3 +47,26 @@ def test_by_group_is_each_group_s_share_and_its_ratio_to_the_real_one():
     assert rows["boot"] == {"generated": 0.0, "real": 0.5, "ratio": 0.0, "n": 2}
     assert "unused" not in rows  # a group without images is left out
     assert by_group(fake[:1], ~real[:1], groups[:1], ("coat",))["coat"]["ratio"] is None  # no real hit: no ratio
+
+
+def test_prompt_diversity_is_1_for_real_variety_and_0_for_a_generator_that_ignores_z(monkeypatch):
+    from course_lib.describe import evaluation
+    from course_lib.metrics.features import make_extractor
+
+    model, _ = tiny_model()
+    images, labels = tinted_split("test")
+    model.thresholds = fit_thresholds(images[:3000], labels[:3000])
+    test = edition("test", model.thresholds, 400)
+    extractor = make_extractor(device="cpu")
+    real_features, _ = extract(to_float(luminance_view(test.images)), extractor, progress=False)
+    tiny = evaluation.prompt_diversity(model, test, real_features, extractor, seed=0, samples=8, minimum=4)
+    assert tiny["prompts"] > 0 and set(tiny["by_category"]) <= set(CLASS_NAMES) and tiny["max"] > 0
+
+    def copies_of_one(generator, e, seed=0):  # the same image for every z
+        return generate(generator, e[:1], seed=seed).expand(len(e), -1, -1, -1)
+
+    monkeypatch.setattr(evaluation, "generate", copies_of_one)
+    assert evaluation.prompt_diversity(model, test, real_features, extractor, seed=0, samples=8, minimum=4)[
+        "max"] == 0.0
+    none = evaluation.prompt_diversity(model, test, real_features, extractor, seed=0, samples=8, minimum=10_000)
+    assert none == {"mean": None, "min": None, "max": None, "prompts": 0, "by_category": {}}
