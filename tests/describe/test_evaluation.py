@@ -2,6 +2,7 @@
 
 import math
 
+import pytest
 import torch
 
 from course_lib.categories import CLASS_NAMES
@@ -15,10 +16,16 @@ from course_lib.metrics.features import extract
 from describe.edition_files import tiny_model
 
 
-def test_every_field_is_reported():
-    model, train = tiny_model()
+@pytest.fixture(scope="module")
+def model():
+    """The tiny text2img model with thresholds of the real test split (shared: training it takes seconds)."""
+    trained, _ = tiny_model()
     images, labels = tinted_split("test")
-    model.thresholds = fit_thresholds(images[:3000], labels[:3000])
+    trained.thresholds = fit_thresholds(images[:3000], labels[:3000])
+    return trained
+
+
+def test_every_field_is_reported(model):
     result = evaluate_text2img(model, n=200, train=None)
     for field in ("retrieval_recall_at_1", "retrieval_recall_at_5"):
         assert set(result[field]) == {"seen_en", "seen_zh", "held_out_en", "held_out_zh"}
@@ -49,13 +56,10 @@ def test_by_group_is_each_group_s_share_and_its_ratio_to_the_real_one():
     assert by_group(fake[:1], ~real[:1], groups[:1], ("coat",))["coat"]["ratio"] is None  # no real hit: no ratio
 
 
-def test_prompt_diversity_is_1_for_real_variety_and_0_for_a_generator_that_ignores_z(monkeypatch):
+def test_prompt_diversity_is_0_for_a_generator_that_ignores_z(model, monkeypatch):
     from course_lib.describe import evaluation
     from course_lib.metrics.features import make_extractor
 
-    model, _ = tiny_model()
-    images, labels = tinted_split("test")
-    model.thresholds = fit_thresholds(images[:3000], labels[:3000])
     test = edition("test", model.thresholds, 400)
     extractor = make_extractor(device="cpu")
     real_features, _ = extract(to_float(luminance_view(test.images)), extractor, progress=False)
