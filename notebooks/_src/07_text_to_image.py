@@ -35,8 +35,8 @@
 # 4. Read the measured numbers: retrieval, category and attribute accuracy of samples, next to chance.
 # 5. Name what this small encoder cannot do, and how CLIP or e5 do the same job at scale.
 #
-# In JupyterLab the lesson runs at full size (1 min 24 s on a 2-core CPU, measured with the shipped model present;
-# 2 min with the `[text]` extra, whose e5 cell then runs too); in CI (`COURSE_FAST=1`) every run is shrunk
+# In JupyterLab the lesson runs at full size (53 s on a 2-core AMD EPYC with the shipped model present, measured
+# 2026-12-07; the `[text]` extra's e5 cell adds about 40 s, measured earlier and not since); in CI (`COURSE_FAST=1`) every run is shrunk
 # with `pick(full, fast)`. The model the widgets use is the shipped `checkpoints/text2img.pt`, trained by `python -m course_lib train text2img` (its card is in `docs/models.md`).
 
 # %%
@@ -443,8 +443,8 @@ for prompt in ("", "crimson gown"):
 # model against our GANs on the same data.
 #
 # GANs keep what they were always good at. They sample in **one step**: GigaGAN (Kang et al. 2023), a GAN of one
-# billion parameters, draws a 512-pixel image in 0.13 s, where a diffusion model takes tens of denoising steps,
-# and StyleGAN-T (Sauer et al. 2023) was built for the same speed. Their latent spaces are smooth enough to
+# billion parameters, draws a 512-pixel image in 0.13 s (its paper's figure), where a diffusion model runs its
+# network once per denoising step, many times per image, and StyleGAN-T (Sauer et al. 2023) was built for the same speed. Their latent spaces are smooth enough to
 # interpolate and edit (section 7). And the adversarial loss lives on *inside* diffusion systems: the
 # autoencoder of latent diffusion is trained with a patch discriminator, as lesson 05's PatchGAN, so that its
 # decoded images stay sharp, and adversarial diffusion distillation (Sauer et al. 2023, SDXL-Turbo) uses a
