@@ -1,4 +1,4 @@
-"""Command line: ``python -m course_lib {data,train,finetune,sample,evaluate,bench} ...``.
+"""Command line: ``python -m course_lib {data,lessons,train,finetune,sample,evaluate,bench} ...``.
 
 Each subcommand lives in ``course_lib/commands/<name>.py`` and exposes ``register(subparsers)``,
 which adds its parser and sets ``run=function(args) -> exit code``. This is the top layer: nothing in the
@@ -16,7 +16,7 @@ import sys
 
 from .commands import UserError
 
-COMMANDS = ("data", "train", "finetune", "sample", "evaluate", "bench")
+COMMANDS = ("data", "lessons", "train", "finetune", "sample", "evaluate", "bench")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import platform
+from pathlib import Path
 
 import torch
 import torch.distributed as dist
@@ -75,6 +77,17 @@ PRECISIONS = ("auto", "fp32", "bf16")
 
 # oneDNN instruction sets below AVX512-BF16: with ONEDNN_MAX_CPU_ISA capped at one of these, bf16 is emulated
 _ISA_WITHOUT_BF16 = {"SSE41", "AVX", "AVX2", "AVX2_VNNI", "AVX2_VNNI_2", "AVX512_CORE", "AVX512_CORE_VNNI"}
+
+
+def cpu_model() -> str:
+    """The CPU's name as the course quotes it beside a speed, e.g. "AMD EPYC (family 25, model 17)"."""
+    fields = {}
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            key, _, value = line.partition(":")
+            fields.setdefault(key.strip(), value.strip())
+    name = fields.get("model name") or platform.processor() or "unknown CPU"
+    return f"{name} (family {fields['cpu family']}, model {fields['model']})" if "cpu family" in fields else name
 
 
 def cpu_kernels_run_bf16() -> bool:

@@ -15,12 +15,11 @@ import contextlib
 import dataclasses
 import errno
 import hashlib
+import importlib.resources
 import json
 import os
 import pickle
 import random
-import site
-import sys
 import tempfile
 import zipfile
 from pathlib import Path
@@ -192,14 +191,12 @@ def shipped_dirs() -> list[tuple[str, Path]]:
     """Where the shipped checkpoints are looked for, in order, as (source name, folder) pairs.
 
     1. ``$COURSE_CHECKPOINTS``, when set; 2. ``checkpoints/`` of the source checkout this package runs from
-    (an editable install, or the repository itself); 3. the copy ``pip install .`` puts under
-    ``PREFIX/share/course-lib/checkpoints`` (the environment's prefix, then the user base of ``--user``).
+    (an editable install, or the repository itself); 3. the wheel's package data, ``course_lib/checkpoints``
+    beside the installed code, whatever the pip scheme (venv, ``--user``, ``--prefix``, ``--target``).
     """
     found = [(SHIPPED_ENV, Path(os.environ[SHIPPED_ENV]))] if os.environ.get(SHIPPED_ENV) else []
     found.append(("source checkout", Path(__file__).resolve().parents[1] / "checkpoints"))
-    for name, prefix in (("installed copy", sys.prefix), ("installed copy (--user)", site.USER_BASE or "")):
-        if prefix:
-            found.append((name, Path(prefix) / "share" / "course-lib" / "checkpoints"))
+    found.append(("installed package", Path(str(importlib.resources.files("course_lib") / "checkpoints"))))
     return found
 
 

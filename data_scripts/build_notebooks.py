@@ -7,7 +7,10 @@ and the worked answer, tagged ``solution``. The build writes
 - ``notebooks/NN_name.ipynb``, the **learner copy** (what learners open): every ``solution`` cell left out;
 - ``notebooks/solutions/NN_name.ipynb``, the **solutions copy** (for instructors): every ``exercise`` cell left out,
 
-with no outputs and no execution counts (nbval runs them clean), stable cell ids, and the tags kept. Only the
+with no outputs and no execution counts (nbval runs them clean), stable cell ids, and the tags kept. Each copy
+opens with two generated cells: an "Open in Colab" badge for that copy, and a setup cell that installs
+``course_lib`` from the repository when it is not importable (Colab, a fresh Python) and does nothing where it is
+(a checkout, CI). Both take the repository's address from ``pyproject.toml``'s ``[project.urls]``. Only the
 solutions copy is paired with its source by jupytext (``notebooks/jupytext.toml``), so saving it in JupyterLab
 writes the source; the learner copy is paired with nothing, so a learner's answers never reach the source.
 
@@ -18,6 +21,7 @@ writes the source; the learner copy is paired with nothing, so a learner's answe
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -28,11 +32,49 @@ ROOT = Path(__file__).resolve().parents[1]
 SRC, OUT = ROOT / "notebooks" / "_src", ROOT / "notebooks"
 COPIES = {"learner": (OUT, "solution"), "solutions": (OUT / "solutions", "exercise")}  # copy: (folder, tag left out)
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+BRANCH = "main"  # the branch the Colab links and the Pages workflow publish from
+INSTALL_ENV = "COURSE_INSTALL_FROM"  # the setup cell's pip source, when set (a local path in the tests)
+SETUP_CELL = """\
+# Setup for Colab or a fresh Python: installs the course library when it is missing (a checkout or CI already
+# has it, and then nothing happens). Fashion-MNIST downloads on first use (about 30 MB).
+import importlib, importlib.util, os, subprocess, sys
+if importlib.util.find_spec("course_lib") is None:
+    source = os.environ.get("{env}", "git+{repository}")
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", source], check=True)
+    importlib.invalidate_caches()
+if "google.colab" in sys.modules:  # ipywidgets 8 needs Colab's own widget manager
+    from google.colab import output
+    output.enable_custom_widget_manager()"""
+
+
+def repository() -> str:
+    """The repository's address, from ``[project.urls] Repository`` in pyproject.toml (kept only there)."""
+    found = re.search(r'^Repository = "(https://github\.com/[\w.-]+/[\w.-]+)"$',
+                      (ROOT / "pyproject.toml").read_text(encoding="utf-8"), re.M)
+    if not found:
+        raise SystemExit("pyproject.toml: [project.urls] needs a line Repository = \"https://github.com/OWNER/NAME\"")
+    return found.group(1)
+
+
+def colab_url(notebook: Path) -> str:
+    """Colab's address for a notebook of the repository (``notebook`` relative to the root, or absolute)."""
+    path = notebook.relative_to(ROOT) if notebook.is_absolute() else notebook
+    return f"https://colab.research.google.com/github/{repository().removeprefix('https://github.com/')}" \
+           f"/blob/{BRANCH}/{path.as_posix()}"
+
+
+def opening_cells(notebook: Path) -> list:
+    """The two generated cells every copy opens with: its Colab badge, and the setup cell."""
+    badge = (f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({colab_url(notebook)})"
+             " (in Colab, run the setup cell below first)")
+    code = SETUP_CELL.format(env=INSTALL_ENV, repository=repository())
+    return [nbformat.v4.new_markdown_cell(badge, id="colab-badge"),
+            nbformat.v4.new_code_cell(code, id="colab-setup", metadata={"tags": ["setup"]})]
 
 
 def build(src: Path, copy: str = "learner") -> str:
     """The notebook JSON text of one copy ('learner' or 'solutions') of a percent-format source."""
-    _, left_out = COPIES[copy]
+    folder, left_out = COPIES[copy]
     nb = jupytext.read(src)
     nb.metadata = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
     cells = []
@@ -44,7 +86,7 @@ def build(src: Path, copy: str = "learner") -> str:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
         cells.append(cell)
-    nb.cells = cells
+    nb.cells = opening_cells(folder / (src.stem + ".ipynb")) + cells
     return nbformat.writes(nb) + "\n"
 
 

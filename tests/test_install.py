@@ -1,6 +1,8 @@
 """Both install modes find the shipped checkpoints: the editable checkout, and ``pip install .`` outside it."""
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -12,6 +14,9 @@ from course_lib import serialization
 from course_lib.gan.zoo import load_pretrained, pretrained_path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "data_scripts"))
+import build_notebooks  # noqa: E402
+
 PROBE = ("import course_lib, json; from course_lib.serialization import shipped_dir; "
          "from course_lib.gan.zoo import load_pretrained; "
          "from course_lib.editing.checkpoint import load_pretrained_unet; "
@@ -42,26 +47,111 @@ def test_no_folder_at_all_lists_every_place_tried(tmp_path, monkeypatch):
     assert load_pretrained("dcgan") is None  # the lessons then train their own
 
 
-@pytest.mark.slow
-def test_pip_install_outside_the_source_tree_finds_the_shipped_checkpoints(tmp_path):
-    """Build the wheel, install it (no dependencies) into a fresh venv, import it from elsewhere."""
-    # about 9.5 s on a 2-core CPU: pip builds a wheel, makes a venv and imports torch in it
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    """The course's wheel, built once for the module (no dependencies, no build isolation: nothing downloads)."""
+    out = tmp_path_factory.mktemp("wheel")
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", str(ROOT),
-                    "-w", str(tmp_path / "wheel")], check=True, cwd=tmp_path)
-    wheel = next((tmp_path / "wheel").glob("course_lib-*.whl"))
+                    "-w", str(out)], check=True, cwd=out)
+    return next(out.glob("course_lib-*.whl"))
+
+
+@pytest.fixture(scope="module")
+def dependencies(tmp_path_factory) -> Path:
+    """A folder of links to this environment's site-packages (torch, ...), less its own copy of course-lib.
+
+    Put on PYTHONPATH, it gives a fresh interpreter the dependencies without the editable course_lib, whose
+    metadata would tell pip it is already installed.
+    """
+    folder = tmp_path_factory.mktemp("dependencies")
+    for entry in Path(sysconfig.get_paths()["purelib"]).iterdir():
+        if not entry.name.startswith(("course_lib", "__editable__")) and not entry.name.endswith(".pth"):
+            (folder / entry.name).symlink_to(entry)
+    return folder
+
+
+def probe(python: Path, cwd: Path, pythonpath: list[Path], **env) -> dict:
+    """What ``python`` imports as course_lib, and whether its shipped checkpoints load."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(map(str, pythonpath)), **env}
+    env.pop(serialization.SHIPPED_ENV, None)
+    out = subprocess.run([str(python), "-c", PROBE], check=True, cwd=cwd, env=env, capture_output=True, text=True)
+    return json.loads(out.stdout)
+
+
+def pip_install(python: Path, wheel: Path, *options: str, **env) -> None:
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--no-index",
+                    "-q", *options, str(wheel)], check=True, env={**os.environ, **env})
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scheme", ["venv", "user", "prefix", "target"])
+def test_the_shipped_checkpoints_load_after_every_pip_install_scheme(scheme, wheel, dependencies, tmp_path):
+    """A venv, ``--user`` (on the base interpreter), ``--prefix`` (the ``/usr/local`` scheme) and ``--target``."""
+    # about 4 s per scheme on a 2-core CPU (pip, then an interpreter that imports torch), plus the wheel once
+    python, path, env = Path(sys._base_executable), [dependencies], {}
+    if scheme == "venv":
+        subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(tmp_path / "venv")], check=True)
+        python = tmp_path / "venv" / "bin" / "python"
+        pip_install(python, wheel)
+        home = tmp_path / "venv"
+    elif scheme == "user":
+        env = {"PYTHONUSERBASE": str(tmp_path / "userbase"), "PIP_BREAK_SYSTEM_PACKAGES": "1"}
+        pip_install(python, wheel, "--user", **env)
+        home = tmp_path / "userbase"
+    elif scheme == "prefix":
+        pip_install(python, wheel, "--prefix", str(tmp_path / "local"))
+        home = tmp_path / "local"
+        path.insert(0, Path(sysconfig.get_path("purelib", vars={"base": str(home), "platbase": str(home)})))
+    else:
+        pip_install(python, wheel, "--target", str(tmp_path / "target"))
+        home = tmp_path / "target"
+        path.insert(0, home)
+    found = probe(python, tmp_path, path, **env)
+    package = Path(found["package"])
+    assert package.is_relative_to(home) and not package.is_relative_to(ROOT)
+    assert Path(found["shipped"]) == package.parent / "checkpoints"  # package data, beside the code
+    assert found["dcgan"] and found["unet"]
+
+
+def repository_copy(folder: Path) -> Path:
+    """The repository's files as a clone would have them (tracked and new files, nothing git ignores)."""
+    names = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT, check=True,
+                           capture_output=True, text=True).stdout.split("\0")
+    for name in filter(None, names):
+        if (ROOT / name).is_file():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, folder / name)
+    return folder
+
+
+@pytest.mark.slow
+def test_a_lessons_setup_cell_installs_the_course_in_a_fresh_python_and_the_lesson_runs(dependencies, tmp_path,
+                                                                                        monkeypatch):
+    """Colab's path: a kernel whose Python has no course_lib runs the generated setup cell (a local copy of the
+    repository stands in for the git URL), then the lesson's first code cells: its imports and the data."""
+    # about 15 s on a 2-core CPU: pip builds and installs the course, then the kernel imports torch
+    import nbformat
+    from nbclient import NotebookClient
+
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    python = venv / "bin" / "python"
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--no-index", "-q",
-                    str(wheel)], check=True, cwd=tmp_path)
-    # the dependencies (torch, ...) come from this environment's site-packages, after the new venv's own
-    env = {**os.environ, "PYTHONPATH": sysconfig.get_paths()["purelib"]}
-    env.pop(serialization.SHIPPED_ENV, None)
-    out = subprocess.run([str(python), "-c", PROBE], check=True, cwd=tmp_path, env=env, capture_output=True,
-                         text=True).stdout
-    import json
-
-    found = json.loads(out)
-    assert Path(found["package"]).is_relative_to(venv) and not Path(found["package"]).is_relative_to(ROOT)
-    assert Path(found["shipped"]) == venv / "share" / "course-lib" / "checkpoints"
-    assert found["dcgan"] and found["unet"]
+    spec = tmp_path / "jupyter" / "kernels" / "fresh"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [str(venv / "bin" / "python"), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "fresh Python", "language": "python",
+        "env": {"PYTHONPATH": str(dependencies), build_notebooks.INSTALL_ENV: str(repository_copy(tmp_path / "repo")),
+                "PIP_NO_INDEX": "1", "PIP_NO_BUILD_ISOLATION": "0"}}))  # "0" turns build isolation off
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    lesson = nbformat.read(ROOT / "notebooks" / "01_data_and_augmentation.ipynb", as_version=4)
+    code = [cell for cell in lesson.cells if cell.cell_type == "code"][:3]
+    assert "setup" in code[0].metadata["tags"]
+    code.append(nbformat.v4.new_code_cell("import course_lib; print(course_lib.__file__)"))
+    lesson.cells = code
+    (tmp_path / "work").mkdir()
+    NotebookClient(lesson, kernel_name="fresh", timeout=300,
+                   resources={"metadata": {"path": str(tmp_path / "work")}}).execute()
+    assert "data from" in code[1].outputs[0]["text"]  # the lesson's first cell loaded Fashion-MNIST
+    assert any(output.get("output_type") == "display_data" for output in code[2].outputs)  # its first figure
+    package = Path(code[3].outputs[0]["text"].strip())
+    assert package.is_relative_to(venv)  # installed by the setup cell, not found in the checkout

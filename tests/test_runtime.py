@@ -1,4 +1,5 @@
 import os
+import re
 
 import pytest
 import torch
@@ -163,3 +164,14 @@ def test_an_absent_device_is_a_device_unavailable_error(monkeypatch):
     assert issubclass(DeviceUnavailableError, RuntimeError)  # what callers caught before
     assert resolve_device("cpu") == torch.device("cpu") and resolve_device(torch.device("cpu")) == torch.device("cpu")
     assert resolve_device("auto").type in ("cpu", "mps")
+
+
+def test_cpu_model_names_the_cpu_with_its_family_and_model_where_linux_says_them():
+    from pathlib import Path
+
+    from course_lib.runtime import cpu_model
+
+    name = cpu_model()
+    assert name and name != "unknown CPU"
+    if Path("/proc/cpuinfo").exists() and "cpu family" in Path("/proc/cpuinfo").read_text():
+        assert re.search(r"\(family \d+, model \d+\)$", name), name

@@ -20,7 +20,7 @@ import torch
 from torch.utils.flop_counter import FlopCounterMode
 
 from ..models import build_models
-from ..runtime import resolve_precision, select_device
+from ..runtime import cpu_model, resolve_precision, select_device
 from .recipes import get_recipe, make_trainer, steps_for_epochs
 from .sampling import sample
 from .tutorial import TutorialLoop, endless, tutorial_loader
@@ -61,13 +61,7 @@ QUICK = BenchConfig(warmup_steps=1, timed_steps=3, rounds=1, data_batches=5, mat
 def machine_info(device: torch.device = CPU) -> dict:
     """CPU model, cores, torch threads, versions, the load average (the machine may be shared), and the GPU's
     name when ``device`` is CUDA."""
-    cpu = platform.processor() or "unknown"
-    try:
-        with open("/proc/cpuinfo") as f:
-            cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), cpu)
-    except OSError:
-        pass
-    return {"cpu_model": cpu, "logical_cpus": os.cpu_count(), "torch_threads": torch.get_num_threads(),
+    return {"cpu_model": cpu_model(), "logical_cpus": os.cpu_count(), "torch_threads": torch.get_num_threads(),
             "omp_num_threads_env": os.environ.get("OMP_NUM_THREADS"), "torch": torch.__version__,
             "python": platform.python_version(), "load_average_1m_5m_15m": load_average(), "device": str(device),
             **({"gpu": torch.cuda.get_device_name(device)} if device.type == "cuda" else {})}
