@@ -15,6 +15,7 @@ would paint mid-grey corners that no real product photo has). Every strength is 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -61,6 +62,16 @@ def add_noise(images: torch.Tensor, sigma: float = 0.1, seed: int | torch.Genera
     generator = seed if isinstance(seed, torch.Generator) else torch.Generator().manual_seed(int(seed))
     noise = torch.randn(images.shape, generator=generator).to(images.device, images.dtype)
     return (images + 2 * sigma * noise).clamp(-1, 1)  # x2: [-1, 1] spans twice the [0, 1] scale
+
+
+def gaussian_blur(images: torch.Tensor, sigma_px: float, kernel_size: int | None = None) -> torch.Tensor:
+    """Gaussian blur with mirrored borders, the course's one blur: (N, C, H, W) in [-1, 1] -> same shape and range.
+
+    ``kernel_size`` defaults to 2 ceil(3 sigma) + 1 taps (lesson 05's deblur task); lesson 06's calibration point
+    uses 3 taps at sigma 1 px.
+    """
+    size = kernel_size or 2 * math.ceil(3 * sigma_px) + 1
+    return v2.functional.gaussian_blur(images, [size, size], [sigma_px, sigma_px]).clamp(-1, 1)
 
 
 def _check_range(name: str, value: float, low: float, high: float, closed: bool = True) -> None:

@@ -8,7 +8,7 @@ and the worked answer, tagged ``solution``. The build writes
 - ``notebooks/solutions/NN_name.ipynb``, the **solutions copy** (for instructors): every ``exercise`` cell left out,
 
 with no outputs and no execution counts (nbval runs them clean), stable cell ids, and the tags kept. Each copy
-opens with two generated cells: an "Open in Colab" badge for that copy, and a setup cell that installs
+opens with two generated cells: an "Open in Colab" link for that copy, and a setup cell that installs
 ``course_lib`` from the repository when it is not importable (Colab, a fresh Python) and does nothing where it is
 (a checkout, CI). Both take the repository's address from ``pyproject.toml``'s ``[project.urls]``. Only the
 solutions copy is paired with its source by jupytext (``notebooks/jupytext.toml``), so saving it in JupyterLab
@@ -64,11 +64,11 @@ def colab_url(notebook: Path) -> str:
 
 
 def opening_cells(notebook: Path) -> list:
-    """The two generated cells every copy opens with: its Colab badge, and the setup cell."""
-    badge = (f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({colab_url(notebook)})"
-             " (in Colab, run the setup cell below first)")
+    """The two generated cells every copy opens with: its Colab link, and the setup cell."""
+    # a text link, not Colab's badge image: offline (the tests, a learner on a train) an image fetch would fail
+    link = f"**[Open in Colab]({colab_url(notebook)})** (in Colab, run the setup cell below first)"
     code = SETUP_CELL.format(env=INSTALL_ENV, repository=repository())
-    return [nbformat.v4.new_markdown_cell(badge, id="colab-badge"),
+    return [nbformat.v4.new_markdown_cell(link, id="colab-link"),
             nbformat.v4.new_code_cell(code, id="colab-setup", metadata={"tags": ["setup"]})]
 
 

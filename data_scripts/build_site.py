@@ -154,8 +154,10 @@ def banner(nb, notebook: Path) -> str:
     run = nb.metadata.get("course_run", {})
     mode = {"fast": "a fast-mode run (COURSE_FAST=1: small data, few steps, so numbers are noisier)",
             "full": "a full-size run"}.get(run.get("mode"), "an unrecorded run")
+    seconds = run.get("seconds", run.get("cells_seconds"))
+    took = f" in {seconds:.0f} s" if seconds is not None else ""
     return (f'<p style="padding:0.6em 1em;background:#f3f3f3;font-size:90%"><a href="../index.html">All lessons</a>'
-            f' · <a href="{colab_url(notebook)}">Open in Colab</a> · outputs from {mode}, finished '
+            f' · <a href="{colab_url(notebook)}">Open in Colab</a> · outputs from {mode}{took}, finished '
             f'{html.escape(run.get("finished", "?"))} on {html.escape(run.get("cpu", "?"))}</p>')
 
 

@@ -41,8 +41,8 @@ from course_lib.data import to_float  # noqa: E402
 from course_lib.gan import recipes  # noqa: E402
 from course_lib.gan.sampling import sample  # noqa: E402
 from course_lib.metrics.features import extract, make_extractor  # noqa: E402
-from course_lib.metrics.frechet import fid_from_features  # noqa: E402
 from course_lib.metrics.nearest import nearest_neighbours  # noqa: E402
+from course_lib.metrics.scorer import FidScorer  # noqa: E402
 from course_lib.photos.folders import load_image_folder, make_example_folder  # noqa: E402
 from course_lib.runtime import PRECISIONS, configure_cpu_threads, select_device  # noqa: E402
 
@@ -76,8 +76,8 @@ class Judge:
         self.held, self.train = to_float(held_u8, size), to_float(train_u8, size)
         n = self.held.shape[0]
         self.train_sub = self.train[torch.randperm(self.train.shape[0], generator=torch.Generator().manual_seed(1))[:n]]
-        self.held_features = self.features(self.held)
-        self.floor = fid_from_features(self.features(self.train_sub), self.held_features)
+        self.scorer = FidScorer(reference_features=self.features(self.held), extractor=self.extractor)
+        self.floor = self.scorer.score_features(self.features(self.train_sub))
         self.held_nn = nearest_neighbours(self.held, self.train)[0].median().item()
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
@@ -87,7 +87,7 @@ class Judge:
         """The scores of the trainer's EMA generator now, and its (n, C, S, S) samples."""
         fake = sample(trainer.ema.module, self.held.shape[0], seed=0).cpu()
         d = trainer.discriminator
-        scores = {"fid_dark": round(fid_from_features(self.features(fake), self.held_features), 2),
+        scores = {"fid_dark": round(self.scorer.score_features(self.features(fake)), 2),
                   "fid_dark_floor": round(self.floor, 2),
                   "d_gap": round(d_logit(d, self.train_sub.to(self.device)) - d_logit(d, self.held.to(self.device)), 3),
                   "d_fake": round(d_logit(d, fake.to(self.device)), 3),

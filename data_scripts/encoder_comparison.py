@@ -18,12 +18,12 @@ import sys
 import time
 from functools import partial
 
-from course_lib.describe.catalog import edition
-from course_lib.describe.encoder_comparison import cached, caption_pool, locked_retrieval, text_to_text, train_locked
-from course_lib.describe.encoder_training import embed_texts, retrieval
-from course_lib.describe.pretrained import E5Small
-from course_lib.describe.text2img import load
 from course_lib.runtime import configure_cpu_threads
+from course_lib.text2img.catalog import edition
+from course_lib.text2img.encoder_comparison import cached, caption_pool, locked_retrieval, text_to_text, train_locked
+from course_lib.text2img.encoder_training import embed_texts, retrieval
+from course_lib.text2img.model import load
+from course_lib.text2img.pretrained import E5Small
 
 TEST, POOL_IMAGES, PER_IMAGE = 1000, 12_000, 1
 

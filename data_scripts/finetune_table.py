@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from course_lib.categories import category_index  # noqa: E402
 from course_lib.gan.checkpoint import load_checkpoint  # noqa: E402
-from course_lib.gan.few_shot import METHODS, measure_run, new_line  # noqa: E402
+from course_lib.gan.few_shot import FINETUNE_METHODS, measure_run, new_line  # noqa: E402
 from course_lib.gan.few_shot_report import format_table, read_runs  # noqa: E402
 from course_lib.metrics.features import dataset, make_extractor, real_features  # noqa: E402
 from course_lib.runtime import configure_cpu_threads  # noqa: E402
@@ -38,7 +38,7 @@ def main(argv=None) -> int:
     p.add_argument("--out", type=Path, default=RUNS)
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     p.add_argument("--n", type=int, nargs="+", default=[100, 10, 500, 50], help="in the order they are run")
-    p.add_argument("--methods", nargs="+", default=list(METHODS), choices=list(METHODS))
+    p.add_argument("--methods", nargs="+", default=list(FINETUNE_METHODS), choices=list(FINETUNE_METHODS))
     p.add_argument("--max-steps", type=int, default=600)
     p.add_argument("--every", type=int, default=50)
     p.add_argument("--patience", type=int, default=3)

@@ -34,6 +34,7 @@ def main() -> None:
     from course_lib.gan import bench_quality
     from course_lib.gan.recipes import get_recipe, make_trainer
     from course_lib.gan.sampling import sample
+    from course_lib.metrics.scorer import FidScorer
     from course_lib.runtime import configure_cpu_threads, resolve_precision
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -45,7 +46,7 @@ def main() -> None:
     args = parser.parse_args()
     configure_cpu_threads()
     images, labels = load_fashion_mnist().split("train")
-    score = bench_quality.FidScorer()
+    score = FidScorer()
     lines = bench_quality.calibration(score, images, args.n, seed=1)
     recipe, precision = get_recipe("dcgan"), resolve_precision("auto", torch.device("cpu"))
     args.out.parent.mkdir(parents=True, exist_ok=True)

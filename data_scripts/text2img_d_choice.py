@@ -15,10 +15,10 @@ import dataclasses
 import sys
 from pathlib import Path
 
-from course_lib.describe.catalog import edition
-from course_lib.describe.text2img import load, save
-from course_lib.describe.training import Text2ImgRecipe, train_phases
 from course_lib.runtime import configure_cpu_threads
+from course_lib.text2img.catalog import edition
+from course_lib.text2img.model import load, save
+from course_lib.text2img.training import Text2ImgRecipe, train_phases
 
 
 def main(source: str, out: str) -> None:

@@ -27,8 +27,8 @@ from tqdm.auto import tqdm
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from course_lib.batches import BatchSource
 from course_lib.data import load_fashion_mnist, to_float
+from course_lib.data.batches import BatchSource
 from course_lib.metrics.gan_train import accuracy
 from course_lib.models.classifier import WEIGHTS_PATH, ClassifierConfig, FashionClassifier
 from course_lib.serialization import file_sha256

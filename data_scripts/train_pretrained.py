@@ -8,7 +8,7 @@ For each kind and seed this runs exactly
 scores the EMA generator with ``course_lib.metrics.evaluation`` at n samples against the test split,
 writes RUNS/KIND_eEPOCHS_sSEED/metrics.json, prints a markdown table of mean ± std over the seeds (the
 model card's numbers, docs/models.md) and exports the first seed's EMA generator to
-checkpoints/KIND.pt (``course_lib.gan.zoo.export_checkpoint``).
+checkpoints/KIND.pt (``course_lib.gan.checkpoint.export_checkpoint``).
 
     OMP_NUM_THREADS=1 python data_scripts/train_pretrained.py --kinds dcgan cgan wgan-gp --epochs 8 --seeds 0 1 2
 """

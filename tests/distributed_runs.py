@@ -54,6 +54,12 @@ def _worker(rank: int, fn, args, folder: str, port: int, world: int, group: bool
         sys.stdout.flush()
         sys.stderr.flush()
     torch.save(result, Path(folder) / f"result{rank}.pt")
+    # Leave without the interpreter's finalisation: gloo's worker threads can abort a process there, after
+    # everything is written (seen once in this suite as "terminate called without an active exception"; PyTorch
+    # pull request 179291 describes the finalisation crash). The result and the logs are on disk by now.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def spawn(folder: Path, fn, *args, group: bool = True, world: int = WORLD, own_cwd: bool = False):
@@ -166,11 +172,11 @@ def interrupted_and_straight(out: str) -> list[int]:
 
 def text2img_cli(argv: list[str]) -> int:
     """``python -m course_lib ARGV`` with ``train text2img`` on a small constructed colour edition."""
-    from describe.edition_files import constructed_edition
+    from text2img.edition_files import constructed_edition
 
     from course_lib.cli import main
     from course_lib.commands import train_text2img
-    from course_lib.describe.attributes import fit_thresholds
+    from course_lib.text2img.attributes import fit_thresholds
 
     data = constructed_edition(320, categories=10)
     train_text2img.training_thresholds = lambda: fit_thresholds(data.images, data.labels)
@@ -182,9 +188,9 @@ def text_gan_rank(steps: int, cut: int) -> dict:
     """The text GAN on this process of the group: ``steps`` steps straight, and ``cut`` steps, the loop's state, a
     new loop loading it and the rest; both networks' weights ('D.' before D's) and the straight run's local D
     losses."""
-    from describe.edition_files import tiny_text_gan_setup
+    from text2img.edition_files import tiny_text_gan_setup
 
-    from course_lib.describe.text_gan import GANRun, text_gan_loop
+    from course_lib.text2img.text_gan import GANRun, text_gan_loop
 
     data, tokenizer, clip, cfg = tiny_text_gan_setup()
     run = GANRun(steps=steps, batch_size=8, seed=5)

@@ -105,3 +105,13 @@ def test_the_pages_workflow_builds_the_site_at_full_size_and_publishes_build_sit
     assert "python data_scripts/build_site.py --execute full" in workflow
     assert "path: build/site" in workflow and "actions/deploy-pages" in workflow
     assert f"branches: [{build_notebooks.BRANCH}]" in workflow
+
+
+def test_a_lesson_page_says_which_run_made_its_outputs():
+    notebook = build_site.lessons()[0]
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["course_run"] = {"mode": "fast", "finished": "2026-12-07 15:32 UTC", "cpu": "AMD EPYC (family 25, "
+                                 "model 17)", "cells_seconds": 15.1}
+    line = build_site.banner(nb, notebook)
+    assert "a fast-mode run (COURSE_FAST=1" in line and "in 15 s, finished 2026-12-07 15:32 UTC on AMD EPYC" in line
+    assert build_notebooks.colab_url(notebook) in line and 'href="../index.html"' in line

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from course_lib.batches import BatchSource
+from course_lib.data.batches import BatchSource
 from course_lib.gan.trainer import TrainConfig, Trainer
 from course_lib.models.dcgan import DCGANConfig, build_dcgan
 

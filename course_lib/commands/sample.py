@@ -13,11 +13,11 @@ from pathlib import Path
 import torch
 
 from ..categories import CLASS_NAMES, category_index
-from ..describe.text2img import is_text2img
 from ..gan.checkpoint import read_generator
 from ..gan.sampling import default_labels, sample
 from ..runtime import select_device
 from ..serialization import read_torch_file
+from ..text2img.model import is_text2img
 from . import UserError
 from .args import count, seed
 from .flags import add_device
@@ -63,7 +63,7 @@ def label_batch(label, n: int, generator, kind: str, classes: list[str] | None =
     return torch.full((n,), index, dtype=torch.long), f", category {index} {(classes or CLASS_NAMES)[index]}"
 
 
-def load(path, use_ema: bool, device) -> tuple[torch.nn.Module, dict, int]:
+def load_generator(path, use_ema: bool, device) -> tuple[torch.nn.Module, dict, int]:
     """(generator in eval mode, the file's dict, step) from a training checkpoint or a slim pretrained file.
 
     Slim files hold only the EMA weights, so ``use_ema=False`` needs a training checkpoint.
@@ -84,7 +84,7 @@ def run(args) -> int:
         raise UserError(f"--prompt needs a text-conditioned checkpoint (`train text2img`, or the shipped "
                         f"checkpoints/text2img.pt); {args.checkpoint} is not one. For a category use --label with a "
                         "cgan file (e.g. --label 连衣裙).")
-    generator, obj, step = load(args.checkpoint, not args.no_ema, select_device(args.device))
+    generator, obj, step = load_generator(args.checkpoint, not args.no_ema, select_device(args.device))
     kind = obj["kind"]
     checked = check_trained_on(args.data, obj, args.checkpoint) if args.data is not None else ""
     classes = ((obj.get("extra") or {}).get("data") or {}).get("classes")

@@ -1,6 +1,6 @@
 """``python -m course_lib sample CHECKPOINT --prompt "..."``: images of a description from a text2img file.
 
-The prompt is checked first (``describe.prompts``): an empty one, or one of unknown words only, is refused
+The prompt is checked first (``text2img.prompts``): an empty one, or one of unknown words only, is refused
 with what to write; unknown words, words past the encoder's length, contradictions ("dark light dress") and
 mixed languages are printed as notes before the images are drawn. Every ``--out`` form of ``sample`` works;
 an .npz also stores the prompt of every image.
@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..describe.attributes import VALUES
-from ..describe.captions import CATEGORY_EN
-from ..describe.prompts import PromptError
-from ..describe.tagger import predict
-from ..describe.text2img import load
 from ..runtime import select_device
+from ..text2img.attributes import VALUES
+from ..text2img.captions import CATEGORY_EN
+from ..text2img.model import load
+from ..text2img.prompts import PromptError
+from ..text2img.tagger import predict
 from . import UserError
 from .sample_output import write_samples
 

@@ -1,4 +1,4 @@
-"""The ``evaluate`` report of a text2img file (``describe.evaluation.evaluate_text2img``): JSON fields and text.
+"""The ``evaluate`` report of a text2img file (``text2img.evaluation.evaluate_text2img``): JSON fields and text.
 
 Fields: ``retrieval_recall_at_1`` and ``retrieval_recall_at_5`` ({seen_en, seen_zh, held_out_en,
 held_out_zh}), ``category_accuracy`` (samples, by the course classifier) beside ``category_accuracy_real``,
@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..describe.evaluation import evaluate_text2img
-from ..describe.text2img import load
 from ..runtime import select_device
+from ..text2img.evaluation import evaluate_text2img
+from ..text2img.model import load
 from . import UserError
 
 

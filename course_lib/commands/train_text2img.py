@@ -1,9 +1,9 @@
 """``python -m course_lib train text2img``: the description-to-image model of lesson 07 (描述→图片).
 
-Trains the three phases of ``course_lib.describe.training`` on the colour edition of the catalog and writes
+Trains the three phases of ``course_lib.text2img.training`` on the colour edition of the catalog and writes
 ``--out`` (default ``runs/text2img``): ``checkpoint.pt`` (the text2img file, after every phase) and
 ``samples.png`` (one row per example prompt, English and 中文). ``--resume`` keeps the finished phases and
-continues the GAN phase from its last save (every ``describe.training.SAVE_EVERY`` steps, and on Ctrl-C: exit
+continues the GAN phase from its last save (every ``text2img.training.SAVE_EVERY`` steps, and on Ctrl-C: exit
 130); a non-finite loss stops with exit 1. Under torchrun every process trains the encoder and the tagger alike
 (seeded, small) and its own share of the GAN's batches; rank 0 alone writes.
 """
@@ -14,9 +14,6 @@ import dataclasses
 
 import torch
 
-from ..describe.catalog import edition, training_thresholds
-from ..describe.text2img import load, save
-from ..describe.training import FAST_RECIPE, PHASES, RECIPE, train_phases
 from ..plots import save_grid
 from ..runtime import (
     configure_cpu_threads,
@@ -27,6 +24,9 @@ from ..runtime import (
     say,
     select_device,
 )
+from ..text2img.catalog import edition, training_thresholds
+from ..text2img.model import load, save
+from ..text2img.training import FAST_RECIPE, PHASES, RECIPE, train_phases
 from .runs import RunFolder
 
 EXAMPLE_PROMPTS = ("a red dress", "红色宽松连衣裙", "a light blue ankle boot", "一双黑色短靴", "a dark green coat",

@@ -29,7 +29,7 @@ from .idx import FASHION_MNIST, DataCorruptError, DataNotFoundError, DatasetSpec
 __all__ = ["FASHION_MNIST", "DataCorruptError", "DataNotFoundError", "DatasetSpec", "FashionMNIST", "find_file",
            "load_fashion_mnist", "read_folder", "read_idx", "to_float", "to_uint8", "training_data"]
 
-IMAGE_SIZES = (28, 32)  # of the catalog's 28x28 images
+CATALOG_SIZES = (28, 32)  # of the catalog's 28x28 images
 FOLDER_SIZES = (32, 64, 128)  # of a photo folder's images, loaded at that size
 DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
 IDX_FILES = ("train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz], "
@@ -153,7 +153,7 @@ def to_float(images: torch.Tensor, image_size: int = 28) -> torch.Tensor:
     """
     x = images.permute(0, 3, 1, 2) if images.dim() == 4 else images.unsqueeze(1)  # (N, C, H, W)
     side = x.shape[-1]
-    if side == 28 and image_size not in IMAGE_SIZES:
+    if side == 28 and image_size not in CATALOG_SIZES:
         raise ValueError(f"image_size must be 28 or 32 for 28x28 images (32 pads them), got {image_size}.")
     if side != 28 and (side != image_size or image_size not in FOLDER_SIZES):
         raise ValueError(f"images of {side}x{side} px need image_size {side} (one of {FOLDER_SIZES}, the sizes "

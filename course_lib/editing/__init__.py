@@ -10,7 +10,7 @@ evaluation (U-Net against the baselines).
 """
 
 from .ambiguity import fit_prediction, loss_optima, plausible_answers, sharpness, with_fill
-from .baselines import METHODS, baseline
+from .baselines import BASELINES, baseline
 from .checkpoint import load_pretrained_pair, load_pretrained_unet, shipped_pair_or, shipped_unet_or
 from .degrade import HOLE_FILL, TASKS, degrade, physical_parameters, rectangle_mask
 from .evaluation import evaluate_models, evaluate_unet, format_unet_report
@@ -18,7 +18,7 @@ from .pix2pix import FitConfig, fit_unet, pix2pix_loop
 from .restoring import restore, unet_config
 from .scores import mean_psnr, psnr, restoration_scores, score_restoration, ssim
 
-__all__ = ["FitConfig", "HOLE_FILL", "METHODS", "TASKS", "baseline", "degrade", "evaluate_models", "evaluate_unet",
+__all__ = ["FitConfig", "HOLE_FILL", "BASELINES", "TASKS", "baseline", "degrade", "evaluate_models", "evaluate_unet",
            "fit_prediction", "fit_unet", "format_unet_report", "load_pretrained_pair", "load_pretrained_unet",
            "loss_optima", "mean_psnr", "physical_parameters", "pix2pix_loop", "plausible_answers", "psnr",
            "rectangle_mask", "restoration_scores", "restore", "score_restoration", "sharpness", "shipped_pair_or",

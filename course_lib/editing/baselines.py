@@ -30,7 +30,7 @@ from skimage.restoration import denoise_nl_means, denoise_tv_chambolle, estimate
 from .degrade import check_task, degrade
 from .scores import mean_psnr, restoration_scores
 
-METHODS = {
+BASELINES = {
     "denoise": ("nl_means", "tv"),
     "inpaint": ("biharmonic",),
     "deblur": ("unsharp",),
@@ -93,7 +93,7 @@ def baseline(task: str, degraded: torch.Tensor, mask: torch.Tensor | None = None
              **params) -> torch.Tensor:
     """Restore a batch classically: degraded (N, C, H, W) in [-1, 1], mask (N, 1, H, W) (1 = missing,
     inpaint only) -> restored (N, C, H, W) in [-1, 1] on degraded's device. ``params`` override PARAMS."""
-    methods = METHODS[check_task(task)]
+    methods = BASELINES[check_task(task)]
     method = methods[0] if method is None else method
     if method not in methods:
         raise ValueError(f"unknown method {method!r} for {task}; valid: {', '.join(methods)}.")

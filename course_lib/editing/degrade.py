@@ -26,9 +26,8 @@ from __future__ import annotations
 import math
 
 import torch
-from torchvision.transforms.v2 import functional as TF
 
-from ..augment import add_noise
+from ..augment import add_noise, gaussian_blur
 
 TASKS = ("denoise", "inpaint", "deblur", "enhance")
 NOISE_SIGMA_MAX = 0.4  # denoise: sigma on the [0, 1] scale at strength 1
@@ -65,12 +64,6 @@ def physical_parameters(task: str, strength: float, hole: str = "rectangle") -> 
     if hole == "strokes":
         return {"num_strokes": math.ceil(5 * s), "thickness_px": 1 + 2 * s}
     return {"hole_side_px": round(HOLE_SIDE_MAX * s)}
-
-
-def blur(clean: torch.Tensor, sigma_px: float) -> torch.Tensor:
-    """Gaussian blur (kernel of 2 ceil(3 sigma) + 1 taps, mirrored borders); (N, C, H, W) -> same."""
-    size = 2 * math.ceil(3 * sigma_px) + 1
-    return TF.gaussian_blur(clean, [size, size], [sigma_px, sigma_px]).clamp(-1, 1)
 
 
 def dim_exposure(clean: torch.Tensor, strength: float) -> torch.Tensor:
@@ -151,5 +144,5 @@ def degrade(clean: torch.Tensor, task: str, strength: float, seed: int = 0,
     if task == "denoise":
         return add_noise(clean, params["sigma"], generator), None
     if task == "deblur":
-        return blur(clean, params["blur_sigma_px"]), None
+        return gaussian_blur(clean, params["blur_sigma_px"]), None
     return dim_exposure(clean, strength), None

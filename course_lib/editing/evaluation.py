@@ -3,7 +3,7 @@
 For every task and strength the clean test images are degraded once with ``seed``
 (``course_lib.editing.scores.score_restoration``), then the degraded input itself, the U-Net and every
 classical method of
-``course_lib.editing.baselines.METHODS[task]`` are scored against the clean images: mean PSNR (dB, each image
+``course_lib.editing.baselines.BASELINES[task]`` are scored against the clean images: mean PSNR (dB, each image
 capped at 100 dB) and mean SSIM, on the [0, 1] scale. ``evaluate_unet(path)`` returns JSON-ready values;
 ``format_unet_report`` turns them into the text ``python -m course_lib evaluate`` prints, and
 ``flat_metrics`` into the command's flat ``metrics`` dict.
@@ -19,7 +19,7 @@ import math
 
 import torch
 
-from .baselines import METHODS, baseline
+from .baselines import BASELINES, baseline
 from .checkpoint import build_unet, is_finished, load_unets_file
 from .degrade import physical_parameters
 from .restoring import restore
@@ -37,7 +37,7 @@ def degradation_text(task: str, strength: float) -> str:
 
 def target_check(task: str, per_image: dict[str, torch.Tensor]) -> dict:
     """U-Net minus the best classical method (by mean PSNR) at the target strength, with the paired SEM."""
-    classical = {m: v for m, v in per_image.items() if m in METHODS[task]}
+    classical = {m: v for m, v in per_image.items() if m in BASELINES[task]}
     best = max(classical, key=lambda m: mean_psnr(classical[m]))
     diff = (per_image["unet"].double().clamp(max=100) - classical[best].double().clamp(max=100))
     sem = float(diff.std() / math.sqrt(diff.numel())) if diff.numel() > 1 else math.nan
@@ -56,7 +56,7 @@ def evaluate_models(models: dict, clean: torch.Tensor, strengths=STRENGTHS, seed
     for task, unet in models.items():
         for strength in strengths:
             methods = {"unet": lambda d, m, u=unet: restore(u, d, m),
-                       **{name: lambda d, m, t=task, n=name: baseline(t, d, m, method=n) for name in METHODS[task]}}
+                       **{name: lambda d, m, t=task, n=name: baseline(t, d, m, method=n) for name in BASELINES[task]}}
             per_image = {}
             for name, fn in methods.items():
                 scores = score_restoration(fn, clean, task, strength, seed)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import torch
 
-from ..batches import BatchSource
+from ..data.batches import BatchSource
 from ..models.patchgan import PatchGAN, PatchGANConfig
 from ..models.unet import UNet, UNetConfig
 from ..runtime import rank, world_size

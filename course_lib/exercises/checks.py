@@ -45,7 +45,7 @@ class Hint:
     text: str
 
 
-def describe(value) -> str:
+def describe_value(value) -> str:
     """A short description of a value for messages: tensors by shape, dtype and range."""
     if isinstance(value, torch.Tensor):
         if value.numel() == 0:
@@ -59,7 +59,7 @@ def compare(got, expected, atol: float, rtol: float) -> str | None:
     """None when ``got`` matches ``expected``; otherwise what differs, in words."""
     if isinstance(expected, (tuple, list)):
         if not isinstance(got, (tuple, list)) or len(got) != len(expected):
-            return f"expected a sequence of {len(expected)} values, got {describe(got)}"
+            return f"expected a sequence of {len(expected)} values, got {describe_value(got)}"
         for i, (g, e) in enumerate(zip(got, expected)):
             problem = compare(g, e, atol, rtol)
             if problem:
@@ -67,7 +67,7 @@ def compare(got, expected, atol: float, rtol: float) -> str | None:
         return None
     if isinstance(expected, torch.Tensor):
         if not isinstance(got, torch.Tensor):
-            return f"expected a tensor, got {describe(got)}"
+            return f"expected a tensor, got {describe_value(got)}"
         if got.shape != expected.shape:
             return f"shape {tuple(got.shape)}, expected {tuple(expected.shape)}"
         if got.dtype != expected.dtype and (got.is_floating_point() != expected.is_floating_point()):
@@ -96,7 +96,7 @@ def check_function(name: str, learner_fn: Callable, reference_fn: Callable, case
     exact_dtype: the result's dtype must equal the reference's (float64 for float32 fails).
     """
     if not callable(learner_fn):
-        return CheckResult(name, False, f"expected a function, got {describe(learner_fn)}")
+        return CheckResult(name, False, f"expected a function, got {describe_value(learner_fn)}")
     for i, args in enumerate(cases):
         expected = reference_fn(*_clone(args))
         given = _clone(args)
@@ -106,7 +106,7 @@ def check_function(name: str, learner_fn: Callable, reference_fn: Callable, case
             return CheckResult(name, False, "not written yet: replace `raise NotImplementedError` with your code")
         except Exception as err:  # the learner's bug is the message, not a crash of the lesson
             return CheckResult(name, False, f"raised {type(err).__name__}: {err} (input {i}: "
-                                            f"{', '.join(describe(a) for a in args)})")
+                                            f"{', '.join(describe_value(a) for a in args)})")
         problem = compare(got, expected, atol, rtol)
         if not problem and pure and any(isinstance(a, torch.Tensor) and not torch.equal(a, g)
                                         for a, g in zip(args, given)):

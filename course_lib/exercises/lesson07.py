@@ -16,8 +16,8 @@ import functools
 
 import torch
 
-from ..describe.contrastive import info_nce
-from ..describe.text_gan import matching_aware_d_loss
+from ..text2img.contrastive import info_nce
+from ..text2img.text_gan import matching_aware_d_loss
 from .checks import CheckResult, Hint, NoiseRule, check_function, check_prediction, exercise
 
 
@@ -89,10 +89,10 @@ def attribute_accuracy(n: int = TEST_IMAGES, resample: int = 0) -> dict[str, flo
     ``resample`` = k > 0, on the k-th bootstrap resample of them (n drawn with replacement, seeded k): how
     ``docs/exercise_noise.md`` measures the spread that comes from which images were drawn. Cached: the
     check is read once per attribute named."""
-    from ..describe.catalog import edition
-    from ..describe.tagger import head_accuracy
-    from ..describe.text2img import load
     from ..serialization import shipped_dir
+    from ..text2img.catalog import edition
+    from ..text2img.model import load
+    from ..text2img.tagger import head_accuracy
 
     model = load(shipped_dir() / "text2img.pt")
     data = edition("test", model.thresholds, n)

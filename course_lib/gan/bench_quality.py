@@ -19,6 +19,7 @@ import torch.nn.functional as F
 
 from ..augment import add_noise
 from ..data import to_float
+from ..metrics.scorer import FidScorer
 from ..models import build_models
 from ..models.dcgan import DCGANConfig
 from ..runtime import resolve_precision, select_device
@@ -50,23 +51,6 @@ class QualityConfig:
 QUICK_QUALITY = QualityConfig(n=200, marks=(0.5, 1.0), course_seconds=1.0, tutorial_seconds=1.0, chunk=2)
 
 
-class FidScorer:
-    """FID of images (N, 1, 28, 28) in [-1, 1] against the real test split, with the course extractor."""
-
-    def __init__(self):
-        from ..metrics.features import make_extractor, real_features
-
-        self.extractor = make_extractor()
-        self.real = real_features(self.extractor, progress=False).features
-
-    def __call__(self, images: torch.Tensor) -> float:
-        from ..metrics.features import extract
-        from ..metrics.frechet import fid_torch_fidelity
-
-        features, _ = extract(images, self.extractor, progress=False)
-        return fid_torch_fidelity(features, self.real)
-
-
 def to_28(images: torch.Tensor) -> torch.Tensor:
     """(N, 1, S, S) in [-1, 1] -> (N, 1, 28, 28), bilinear with antialiasing (identity at 28)."""
     if images.shape[-1] == 28:
@@ -77,13 +61,13 @@ def to_28(images: torch.Tensor) -> torch.Tensor:
 def calibration(score: FidScorer, train_images: torch.Tensor, n: int, seed: int) -> dict[str, float]:
     """FID at this n of known sets built from a seeded subset of ``train_images`` (N, 28, 28) uint8: the floor,
     real + noise sigma 0.1 (the target line), and real resized to 32 px and back (the tutorial's round trip)."""
-    from ..metrics.calibration import blur
+    from ..metrics.calibration import blur_3x3
 
     index = torch.randperm(train_images.shape[0], generator=torch.Generator().manual_seed(seed))[:n]
     real = to_float(train_images[index])
     up = F.interpolate(real, size=(32, 32), mode="bilinear", antialias=True, align_corners=False)
     return {"real (floor)": score(real), "real + noise sigma=0.1": score(add_noise(real, 0.1, seed)),
-            "real + 3x3 blur": score(blur(real)), "real, resized to 32 and back": score(to_28(up))}
+            "real + 3x3 blur": score(blur_3x3(real)), "real, resized to 32 and back": score(to_28(up))}
 
 
 def fid_curve(run_steps, draw, score: FidScorer, marks, budget: float, chunk: int, device) -> list[dict]:

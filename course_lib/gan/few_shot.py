@@ -1,7 +1,7 @@
 """Few-shot fine-tuning, measured: the methods, the new line's data, one run scored at its early stop and at
 its budget, the discriminator's overfitting and the memorisation check (lesson 08, ``finetune``, the table).
 
-- ``METHODS``: from scratch, full fine-tune, FreezeD (Mo et al. 2020), each with and without DiffAugment
+- ``FINETUNE_METHODS``: from scratch, full fine-tune, FreezeD (Mo et al. 2020), each with and without DiffAugment
   (Zhao et al. 2020) on real and fake in both D and G steps.
 - ``new_line``: N seeded train images of one category, and that category's test images to validate on.
 - ``finetune_trainer``: a Trainer that starts from a base GAN file with one method's settings.
@@ -26,8 +26,8 @@ import torch
 from ..categories import CLASS_NAMES
 from ..data import FashionMNIST, to_float
 from ..metrics.features import extract, make_extractor
-from ..metrics.frechet import fid_torch_fidelity
 from ..metrics.nearest import nearest_neighbours
+from ..metrics.scorer import FidScorer
 from ..runtime import eval_mode, resolve_device
 from . import recipes
 from .finetune import EarlyStopping, base_models, freeze_first_blocks, validation_fid
@@ -51,7 +51,7 @@ class Method:
         return " ".join(parts + [f"--augment {self.augment}"] * bool(self.augment)) or "(none)"
 
 
-METHODS = {
+FINETUNE_METHODS = {
     "from scratch": Method(from_scratch=True),
     "from scratch + DiffAugment": Method(from_scratch=True, augment=POLICY),
     "full fine-tune": Method(),
@@ -178,7 +178,7 @@ class RunResult:
 def measure_run(base: dict, images: torch.Tensor, validation: torch.Tensor, method: str, *, category: int,
                 old_features: torch.Tensor, max_steps: int, every: int, patience: int, seed: int, device="auto",
                 samples: int = 1000, extractor=None) -> tuple[RunResult, torch.nn.Module, EarlyStopping]:
-    """Fine-tune with ``METHODS[method]`` and measure it; returns (result, EMA generator at the stop, stopper).
+    """Fine-tune with ``FINETUNE_METHODS[method]`` and measure it; returns (result, EMA generator at the stop, stopper).
 
     images (N, 28, 28) uint8; validation (M, 1, 28, 28) in [-1, 1]; old_features (K, D): course features of
     the categories the base knew, to measure forgetting. Scores at the stop use ``samples`` samples (seed 0).
@@ -195,7 +195,7 @@ def measure_run(base: dict, images: torch.Tensor, validation: torch.Tensor, meth
         seconds[trainer.step] = time.perf_counter() - start
         return value
 
-    trainer, _, _ = finetune_trainer(base, images, METHODS[method], seed, device)
+    trainer, _, _ = finetune_trainer(base, images, FINETUNE_METHODS[method], seed, device)
     stopper = EarlyStopping(metric, every, patience)
     trainer.add_callback("on_step_end", stopper)
     trainer.run(max_steps)
@@ -223,4 +223,4 @@ def stop_scores(generator, images: torch.Tensor, validation: torch.Tensor, categ
     features, logits = extract(fake, extractor, progress=False)
     share = memorisation(fake, to_float(images), validation).share
     return {"gan_test": (logits.argmax(1) == category).float().mean().item(), "memorised": share,
-            "old_fid": fid_torch_fidelity(features, old_features)}
+            "old_fid": FidScorer(reference_features=old_features, extractor=extractor).score_features(features)}

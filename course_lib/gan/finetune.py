@@ -120,18 +120,15 @@ def validation_fid(images: torch.Tensor, n: int = 1000, seed: int = 0, batch_siz
     """A metric ``fn(trainer) -> FID`` of ``n`` EMA samples (seeded, so evaluations compare) against ``images``.
 
     images: (M, 1, 28, 28) in [-1, 1], the validation photos of the new line (features computed once here).
-    extractor: the course feature extractor to reuse (default: a new one).
+    extractor: the course feature extractor to reuse (default: a new one). The score is the course's one scorer
+    (``metrics.scorer.FidScorer``), its reference statistics computed once, here.
     """
-    from ..metrics.features import extract, make_extractor
-    from ..metrics.frechet import fid_torch_fidelity
+    from ..metrics.scorer import FidScorer
     from .sampling import sample
 
-    extractor = extractor or make_extractor()
-    real, _ = extract(images, extractor, batch_size, progress=False)
+    scorer = FidScorer(images, extractor=extractor, batch_size=batch_size)
 
     def metric(trainer) -> float:
-        fake = sample(trainer.ema.module, n, seed=seed)
-        features, _ = extract(fake, extractor, batch_size, progress=False)
-        return fid_torch_fidelity(features, real)
+        return scorer(sample(trainer.ema.module, n, seed=seed))
 
     return metric

@@ -3,7 +3,7 @@
 A step object owns one family's models, optimisers and random streams; the loop owns everything around it:
 the step count, the ``History`` of per-step statistics, callbacks, the two-stage Ctrl-C, the non-finite check
 and the state of an exact resume. The families' steps are ``gan.steps.GANStep`` (noise to image, lessons
-02-04 and 08), ``describe.text_gan.MatchingAwareStep`` (description to image, lesson 07) and
+02-04 and 08), ``text2img.text_gan.MatchingAwareStep`` (description to image, lesson 07) and
 ``editing.pix2pix.Pix2PixStep`` (the editing U-Net, lesson 05). A step object provides:
 
 - ``device``: where its batches live; ``images_per_step``: real images one step reads (all processes);

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import torch
 
-from ..batches import BatchSource
 from ..data import training_data
+from ..data.batches import BatchSource
 from ..models import build_models, get_model_kind
 from ..models.cgan import CGANConfig
 from ..models.dcgan import DCGANConfig

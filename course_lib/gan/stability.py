@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import torch
 
+from ..metrics.scorer import FidScorer
 from .recipes import get_recipe, make_trainer
 from .sampling import sample
 
@@ -28,16 +29,11 @@ class Run:
     trainer: object
 
 
-def fid_of(generator, n: int = 2000, seed: int = 0, weights_path=None) -> float:
-    """FID of ``n`` samples of ``generator`` against the Fashion-MNIST test split (course classifier features,
-    computed on the generator's device; weights_path: other classifier weights, default the shipped ones)."""
-    from ..metrics.features import extract, make_extractor, real_features
-    from ..metrics.frechet import fid_from_features
-
-    extractor = make_extractor(weights_path, next(generator.parameters()).device)
-    real = real_features(extractor, "test", progress=False)
-    fake, _ = extract(sample(generator, n, seed=seed), extractor, progress=False)
-    return fid_from_features(fake, real.features)
+def fid_of(generator, n: int = 2000, seed: int = 0, scorer: FidScorer | None = None) -> float:
+    """FID of ``n`` samples of ``generator`` against the Fashion-MNIST test split, through the course's one scorer
+    (``metrics.scorer.FidScorer``; pass one to reuse its reference statistics across calls, as a callback should)."""
+    scorer = scorer if scorer is not None else FidScorer(device=next(generator.parameters()).device)
+    return scorer(sample(generator, n, seed=seed))
 
 
 def train_on_budget(kind: str, seed: int, real_batches: int, images: torch.Tensor, labels: torch.Tensor | None = None,
@@ -53,13 +49,14 @@ def train_on_budget(kind: str, seed: int, real_batches: int, images: torch.Tenso
 
 
 def compare(kinds, seeds, real_batches: int, images: torch.Tensor, labels: torch.Tensor | None = None,
-            n_fid: int = 2000, device: str | torch.device = "auto", weights_path=None) -> list[Run]:
-    """Train every kind with every seed on the same budget; one ``Run`` each, FID of the EMA generator."""
+            n_fid: int = 2000, device: str | torch.device = "auto", scorer: FidScorer | None = None) -> list[Run]:
+    """Train every kind with every seed on the same budget; one ``Run`` each, FID of the EMA generator (through
+    ``scorer``, default the test split's)."""
     runs = []
     for kind in kinds:
         for seed in seeds:
             start = time.perf_counter()
             trainer = train_on_budget(kind, seed, real_batches, images, labels, device)
             seconds = time.perf_counter() - start
-            runs.append(Run(kind, seed, fid_of(trainer.ema.module, n_fid, weights_path=weights_path), seconds, trainer))
+            runs.append(Run(kind, seed, fid_of(trainer.ema.module, n_fid, scorer=scorer), seconds, trainer))
     return runs

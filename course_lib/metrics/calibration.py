@@ -8,9 +8,8 @@ and large known damages. The values belong to the course extractor only; Incepti
 from __future__ import annotations
 
 import torch
-from torchvision.transforms.functional import gaussian_blur
 
-from ..augment import add_noise
+from ..augment import add_noise, gaussian_blur
 from ..categories import CLASS_NAMES
 from ..data import to_float
 from .evaluation import evaluate_generator
@@ -18,9 +17,9 @@ from .features import dataset
 from .result import Evaluation
 
 
-def blur(images: torch.Tensor) -> torch.Tensor:
-    """3x3 Gaussian blur (sigma 1 px, torchvision): (N, 1, H, W) in [-1, 1] -> same shape and range."""
-    return gaussian_blur(images, kernel_size=[3, 3], sigma=[1.0, 1.0])
+def blur_3x3(images: torch.Tensor) -> torch.Tensor:
+    """The calibration point's blur: 3 taps at sigma 1 px (``augment.gaussian_blur``); (N, 1, H, W) -> same."""
+    return gaussian_blur(images, 1.0, kernel_size=3)
 
 
 def calibration_points(n: int = 10_000, seed: int = 0, noise_sigma: float = 0.1, single_class: int = 0,
@@ -37,7 +36,7 @@ def calibration_points(n: int = 10_000, seed: int = 0, noise_sigma: float = 0.1,
     sets = {
         "real train subset (floor)": real,
         f"real + noise sigma={noise_sigma:g} on [0, 1]": add_noise(real, noise_sigma, seed),
-        "real + 3x3 blur": blur(real),
+        "real + 3x3 blur": blur_3x3(real),
         f"one class only ({CLASS_NAMES[single_class]})": one_class,
     }
     return {name: evaluate_generator(images, seed=seed, **evaluate_kwargs) for name, images in sets.items()}

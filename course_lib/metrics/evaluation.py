@@ -3,7 +3,7 @@
 Features are extracted once (the same ``FashionFeatureExtractor`` torch-fidelity builds) and the numbers
 come from torch-fidelity's own metric functions on those features (precision/recall: the same definition,
 computed faster, see prc.py), so FID, KID, IS and precision/recall equal
-``course_lib.metrics.fidelity.calculate_metrics`` on the same images (tests/test_metrics_evaluate.py), while the
+``course_lib.metrics.fidelity.calculate_metrics`` on the same images (tests/metrics/test_evaluation.py), while the
 same features also serve per-class FID and GAN-test without a second pass. The real test features are
 cached in memory and on disk, keyed by the extractor's sha256.
 """

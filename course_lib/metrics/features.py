@@ -1,34 +1,52 @@
-"""Features of the frozen extractor, and the real test split's features cached in memory and on disk.
+"""Features of the frozen extractor, and a real split's features and FID statistics cached in memory and on disk.
 
 The cache key is the sha256 of the extractor's weights plus the split, so new weights never reuse old
-features. Disk files are written atomically and read with ``torch.load(weights_only=True)``; a file that
-does not hold what it should is recomputed, never trusted.
+features. Disk files carry a format marker (``course_lib.real_features``, version 1), are written atomically and
+read with ``read_torch_file`` (``torch.load(weights_only=True)``); a file that is not what it should be (another
+format, an older cache without the marker, the wrong counts) is recomputed, never trusted.
 """
 
 from __future__ import annotations
 
-import pickle
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import torch
+from torch_fidelity.metric_fid import fid_features_to_statistics
 from tqdm.auto import tqdm
 
 from ..data import FashionMNIST, load_fashion_mnist, to_float
 from ..runtime import resolve_device
-from ..serialization import atomic_save, cache_dir
+from ..serialization import CheckpointError, atomic_save, cache_dir, check_format, read_torch_file
 from .fidelity import EXTRACTOR_NAME, FEATURES, FashionFeatureExtractor
 from .prc import knn_radii
+
+FORMAT, VERSION = "course_lib.real_features", 1
+KEYS = ("features", "logits", "labels", "mu", "sigma")
 
 
 @dataclass(frozen=True)
 class RealFeatures:
-    """features (N, D) float32, logits (N, 10) float32, labels (N,) int64 of one real split."""
+    """features (N, D) float32, logits (N, 10) float32, labels (N,) int64 of one real split, and the features'
+    FID statistics: mu (D,) and sigma (D, D), float64, torch-fidelity's (computed here when not given)."""
 
     features: torch.Tensor
     logits: torch.Tensor
     labels: torch.Tensor
+    mu: torch.Tensor | None = field(default=None, repr=False)
+    sigma: torch.Tensor | None = field(default=None, repr=False)
+
+    def __post_init__(self):
+        if self.mu is None or self.sigma is None:
+            stats = fid_features_to_statistics(self.features.cpu())
+            object.__setattr__(self, "mu", torch.from_numpy(stats["mu"]))
+            object.__setattr__(self, "sigma", torch.from_numpy(stats["sigma"]))
+
+    @property
+    def statistics(self) -> dict:
+        """{'mu', 'sigma'} as torch-fidelity's FID formula takes them (float64 arrays)."""
+        return {"mu": self.mu.numpy(), "sigma": self.sigma.numpy()}
 
 
 _MEMORY: dict[tuple[str, str], RealFeatures] = {}  # (weights sha256, split) -> features
@@ -69,19 +87,24 @@ def default_cache_dir() -> Path:
 def read_cache(path: Path, count: int) -> RealFeatures | None:
     """The cached features at ``path``, or None when missing or not what they should be."""
     try:
-        saved = torch.load(path, map_location="cpu", weights_only=True)
-        real = RealFeatures(saved["features"], saved["logits"], saved["labels"])
-    except (OSError, RuntimeError, KeyError, TypeError, EOFError, ValueError, pickle.UnpicklingError):
+        saved = check_format(read_torch_file(path, "feature cache"), path, FORMAT, VERSION, KEYS, "feature cache",
+                             "it is recomputed")
+        f, lg, lb, mu, sigma = (saved[key] for key in KEYS)
+    except (FileNotFoundError, CheckpointError):
         return None
-    if not (real.features.dim() == 2 and real.features.shape[0] == count and real.logits.shape[0] == count
-            and real.labels.shape == (count,) and torch.isfinite(real.features).all()):
+    if not all(isinstance(t, torch.Tensor) for t in (f, lg, lb, mu, sigma)):
         return None
-    return real
+    d = f.shape[-1] if f.dim() == 2 else -1
+    if not (d > 0 and f.shape[0] == count and lg.shape[0] == count and lb.shape == (count,) and mu.shape == (d,)
+            and sigma.shape == (d, d) and torch.isfinite(f).all()):
+        return None
+    return RealFeatures(f, lg, lb, mu, sigma)
 
 
 def write_cache(path: Path, real: RealFeatures) -> None:
     """Save atomically (write a temporary file, then rename), so readers never see half a file."""
-    atomic_save({"features": real.features, "logits": real.logits, "labels": real.labels}, path)
+    atomic_save({"format": FORMAT, "version": VERSION, "features": real.features, "logits": real.logits,
+                 "labels": real.labels, "mu": real.mu, "sigma": real.sigma}, path)
 
 
 def real_features(extractor: FashionFeatureExtractor, split: str = "test", batch_size: int = 500,

@@ -1,4 +1,5 @@
-"""The GAN architectures a checkpoint can name, so a generator can be rebuilt from the file alone.
+"""The course's architectures, one per file (GANs, U-Net, PatchGAN, classifier, CLIP, tagger), and the registry of the
+GAN architectures a checkpoint can name, so a generator can be rebuilt from the file alone.
 
 A kind is a config dataclass plus a build function ``build(cfg) -> (generator, discriminator)``.
 Conventions every kind follows: the generator exposes ``latent_dim`` (or None when it takes no noise)

@@ -136,7 +136,7 @@ def load_image_folder(folder, size: int = 64, channels: int = 3, min_per_class: 
     return data
 
 
-PALETTE = {"red": (200, 40, 40), "blue": (40, 70, 200), "green": (40, 150, 60), "yellow": (220, 190, 40),
+EXAMPLE_COLOURS = {"red": (200, 40, 40), "blue": (40, 70, 200), "green": (40, 150, 60), "yellow": (220, 190, 40),
            "pink": (230, 120, 170), "black": (30, 30, 30), "grey": (128, 128, 128)}
 EXAMPLE_CATEGORIES = (3, 7, 9)  # dress, sneaker, ankle boot
 
@@ -146,7 +146,7 @@ def make_example_folder(out, per_class: int = 12, size: int = 96, categories=EXA
     """A small synthetic colour catalog in ImageFolder layout, made offline from Fashion-MNIST.
 
     Each image is turned into a shop-like photo: the product (the grey image's brightness) drawn in a colour of
-    ``PALETTE`` on a white background, upscaled to ``size`` px, saved as PNG or JPEG. ``broken`` adds a corrupt
+    ``EXAMPLE_COLOURS`` on a white background, upscaled to ``size`` px, saved as PNG or JPEG. ``broken`` adds a corrupt
     JPEG, a text file and a photo too small to use, which a loader must skip and list. The colours are synthetic.
     """
     import numpy as np
@@ -157,7 +157,7 @@ def make_example_folder(out, per_class: int = 12, size: int = 96, categories=EXA
 
     out = Path(out)
     data, g = load_fashion_mnist(), torch.Generator().manual_seed(seed)
-    colours = list(PALETTE.values())
+    colours = list(EXAMPLE_COLOURS.values())
     for label in categories:
         folder = out / CLASS_NAMES[label].lower().replace("/", "-").replace(" ", "-")
         folder.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 
 from ..categories import CLASS_NAMES
 from ..data import to_float
-from ..editing.baselines import METHODS, baseline
+from ..editing.baselines import BASELINES, baseline
 from ..editing.degrade import HOLE_FILL, check_task, degrade, rectangle_mask
 from ..editing.restoring import restore
 from ..editing.scores import restoration_scores
@@ -36,7 +36,7 @@ class RestoreExplorer(widgets.VBox):
         self.result = None
         size = images.shape[1]
         self.task = widgets.Dropdown(options=list(self.models), description="task")
-        self.method = widgets.Dropdown(options=METHODS[self.task.value], description="classical")
+        self.method = widgets.Dropdown(options=BASELINES[self.task.value], description="classical")
         self.strength = widgets.FloatSlider(value=0.5, min=0.0, max=1.0, step=0.05, description="strength",
                                             continuous_update=False)
         self.index = widgets.IntSlider(value=0, min=0, max=images.shape[0] - 1, description="photo",
@@ -63,8 +63,8 @@ class RestoreExplorer(widgets.VBox):
         for slider in (self.hole_size, self.hole_top, self.hole_left):
             slider.disabled = not inpaint
         self.method.unobserve(self.update, names="value")  # one redraw below, not one per option change
-        self.method.options = METHODS[self.task.value]
-        self.method.value = METHODS[self.task.value][0]
+        self.method.options = BASELINES[self.task.value]
+        self.method.value = BASELINES[self.task.value][0]
         self.method.observe(self.update, names="value")
         if change is not None:
             self.update()

@@ -13,11 +13,11 @@ import html
 import ipywidgets as widgets
 from matplotlib.figure import Figure
 
-from ..describe.attributes import VALUES
-from ..describe.captions import CATEGORY_EN
-from ..describe.prompts import PromptError
-from ..describe.tagger import predict
 from ..plots import png_of
+from ..text2img.attributes import VALUES
+from ..text2img.captions import CATEGORY_EN
+from ..text2img.prompts import PromptError
+from ..text2img.tagger import predict
 
 
 def verdict(found: dict, i: int, parsed: dict) -> str:
@@ -35,7 +35,7 @@ class TextToImageExplorer(widgets.VBox):
 
     def __init__(self, model, prompt: str = "红色宽松连衣裙", n: int = 8, seed: int = 0):
         if getattr(model, "generator", None) is None or getattr(model, "tokenizer", None) is None:
-            raise ValueError("the explorer needs a finished text2img model (course_lib.describe.text2img.load).")
+            raise ValueError("the explorer needs a finished text2img model (course_lib.text2img.model.load).")
         self.model, self.n = model, n
         self.images = self.check = None
         self.prompt = widgets.Text(value=prompt, placeholder="a light blue ankle boot, 红色连衣裙, ...",

@@ -61,6 +61,7 @@ from course_lib.gan.toy_problems import (
     wasserstein_1d,
 )
 from course_lib.gan.zoo import pretrained_or
+from course_lib.metrics.scorer import FidScorer
 from course_lib.models.dcgan import DCGANConfig, Discriminator
 from course_lib.models.wgan import Critic
 from course_lib.plots import show_images
@@ -272,12 +273,13 @@ images, labels = training_data(fast_mode(), fast_images=pick(60000, 512))
 num_steps, every, n_fid = pick(600, 24), pick(75, 8), pick(2000, 200)
 trainer = make_trainer("wgan-gp", recipe.model, recipe.train, images, labels, device, log_every=every)
 track = {"step": [], "w_estimate": [], "fid": []}
+scorer = FidScorer(device=device)  # the test split's statistics, computed once for every call below
 
 
 def record(trainer):
     track["step"].append(trainer.step)
     track["w_estimate"].append(-trainer.history.mean("d_loss", every))
-    track["fid"].append(fid_of(trainer.ema.module, n_fid))
+    track["fid"].append(fid_of(trainer.ema.module, n_fid, scorer=scorer))
 
 
 trainer.add_callback("on_log", record)

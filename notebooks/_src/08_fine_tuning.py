@@ -59,7 +59,7 @@ from course_lib.exercises.lesson08 import (
 )
 from course_lib.gan.checkpoint import load_checkpoint
 from course_lib.gan.few_shot import (
-    METHODS,
+    FINETUNE_METHODS,
     DiscriminatorProbe,
     finetune_trainer,
     measure_run,
@@ -70,7 +70,7 @@ from course_lib.gan.few_shot_report import format_table, read_runs
 from course_lib.gan.finetune import base_models, discriminator_blocks, freeze_first_blocks
 from course_lib.gan.sampling import sample
 from course_lib.metrics.features import dataset, extract, make_extractor, real_features
-from course_lib.metrics.frechet import fid_torch_fidelity
+from course_lib.metrics.scorer import FidScorer
 from course_lib.photos import load_photo_folder
 from course_lib.photos.folders import make_example_folder
 from course_lib.plots import show_images
@@ -139,7 +139,7 @@ check_overfitting_prediction(prediction)
 tiny, _ = new_line(data, BOOT, 10, seed=0)
 probes = {}
 for method in ("from scratch", "full fine-tune"):
-    trainer, _, _ = finetune_trainer(base, tiny, METHODS[method], seed=0, device=device)
+    trainer, _, _ = finetune_trainer(base, tiny, FINETUNE_METHODS[method], seed=0, device=device)
     probe = DiscriminatorProbe(to_float(tiny), validation[:300], every=pick(25, 5))
     trainer.add_callback("on_step_end", probe)
     trainer.run(pick(400, 20))
@@ -239,12 +239,11 @@ print(f"FreezeD with K = 1 keeps {freeze(d, 1):,} of D's {sum(p.numel() for p in
 # checkpoints. Below: the base's validation FID at several n, five sample seeds each.
 
 # %%
-val_features, _ = extract(validation, extractor, progress=False)
+validation_scorer = FidScorer(validation, extractor=extractor)  # the validation photos' statistics, once
 sizes = pick([250, 500, 1000, 2000], [100, 200])
 spread = {}
 for n in sizes:
-    values = [fid_torch_fidelity(extract(sample(generator, n, seed=s), extractor, progress=False)[0], val_features)
-              for s in range(5)]
+    values = [validation_scorer(sample(generator, n, seed=s)) for s in range(5)]
     spread[n] = torch.tensor(values)
     print(f"n = {n:4d}: FID {spread[n].mean():6.2f} ± {spread[n].std():.2f} over 5 sample seeds")
 plt.figure(figsize=(5, 3))
@@ -373,7 +372,7 @@ else:
 if table_runs:
     fig, axes = plt.subplots(1, 2, figsize=(11, 3.2))
     for ax, n in zip(axes, (10, 100)):
-        for method in METHODS:
+        for method in FINETUNE_METHODS:
             curves = [r["curve"] for r in table_runs if r["n"] == n and r["method"] == method]
             if curves:
                 length = min(len(c) for c in curves)
@@ -433,11 +432,12 @@ for method in ("from scratch", "full fine-tune"):
 
 # %%
 tuned = runs[100 if 100 in NS else NS[-1], "full fine-tune"].generator
+old_scorer = FidScorer(reference_features=old_features, extractor=extractor)
 for title, g in (("base", generator), ("fine-tuned on boots", tuned)):
     features, logits = extract(sample(g, SAMPLES, seed=0), extractor, progress=False)
     counts = torch.bincount(logits.argmax(1), minlength=10) / len(logits)
     top = ", ".join(f"{CLASS_NAMES[c]} {counts[c]:.0%}" for c in counts.argsort(descending=True)[:3])
-    print(f"{title:20s}: FID vs the nine old categories {fid_torch_fidelity(features, old_features):6.1f}; "
+    print(f"{title:20s}: FID vs the nine old categories {old_scorer.score_features(features):6.1f}; "
           f"classified as {top}")
 
 # %% [markdown]

@@ -2,10 +2,10 @@
 
 import numpy as np
 import pytest
-from describe.edition_files import tiny_model
+from text2img.edition_files import tiny_model
 
 from course_lib.cli import main
-from course_lib.describe.text2img import save
+from course_lib.text2img.model import save
 
 
 @pytest.fixture(scope="module")

@@ -3,12 +3,12 @@
 import json
 
 import pytest
-from describe.edition_files import tiny_model
+from text2img.edition_files import tiny_model
 
 from course_lib.cli import main
-from course_lib.describe.attributes import fit_thresholds
-from course_lib.describe.catalog import tinted_split
-from course_lib.describe.text2img import save
+from course_lib.text2img.attributes import fit_thresholds
+from course_lib.text2img.catalog import tinted_split
+from course_lib.text2img.model import save
 
 
 @pytest.fixture(scope="module")

@@ -1,12 +1,12 @@
 """``train text2img --fast`` end to end on constructed data, resume, and the flags it refuses."""
 
 import pytest
-from describe.edition_files import constructed_edition
+from text2img.edition_files import constructed_edition
 
 from course_lib.cli import main
 from course_lib.commands import train_text2img
-from course_lib.describe.attributes import fit_thresholds
-from course_lib.describe.text2img import load
+from course_lib.text2img.attributes import fit_thresholds
+from course_lib.text2img.model import load
 
 DATA = constructed_edition(320, categories=10)
 
@@ -36,7 +36,7 @@ def test_ctrl_c_in_the_gan_phase_exits_130_and_resume_finishes_the_phase(small_d
     import os
     import signal
 
-    from course_lib.describe import training
+    from course_lib.text2img import training
 
     real_loop, out = training.text_gan_loop, tmp_path / "t2i"
 
@@ -66,7 +66,7 @@ def test_every_network_trains_on_the_device_asked_for(small_data, tmp_path, monk
     the CPU) is missing from the record; a path that resolved the device itself would call select_device."""
     import torch
 
-    from course_lib.describe import training
+    from course_lib.text2img import training
 
     cuda, moved, asked = torch.device("cuda"), [], []
     module_to, tensor_to = torch.nn.Module.to, torch.Tensor.to

@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from course_lib.editing.baselines import METHODS, PARAMS, baseline, tune
+from course_lib.editing.baselines import BASELINES, PARAMS, baseline, tune
 from course_lib.editing.degrade import degrade
 from course_lib.editing.scores import mean_psnr, restoration_scores
 
@@ -19,7 +19,7 @@ def simple_products(n=4, size=28):
     return torch.stack(images).unsqueeze(1)
 
 
-ALL = [(task, method) for task, methods in METHODS.items() for method in methods]
+ALL = [(task, method) for task, methods in BASELINES.items() for method in methods]
 
 
 @pytest.mark.parametrize("task, method", ALL)

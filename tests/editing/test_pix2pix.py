@@ -7,7 +7,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from course_lib.batches import BatchSource
+from course_lib.data.batches import BatchSource
 from course_lib.editing.degrade import TASKS, degrade
 from course_lib.editing.pix2pix import FitConfig, fit_unet, patch_d_step, pix2pix_loop, unet_step
 from course_lib.editing.restoring import conditioning, patch_cond, unet_config

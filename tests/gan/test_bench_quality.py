@@ -5,6 +5,7 @@ import pytest
 import torch
 
 from course_lib.gan import bench_quality
+from course_lib.metrics.scorer import FidScorer
 from course_lib.models.dcgan import DCGANConfig
 
 
@@ -61,7 +62,7 @@ def test_to_28():
 
 @pytest.fixture(scope="module")
 def scorer():
-    return bench_quality.FidScorer()
+    return FidScorer()
 
 
 def test_calibration_lines_order_the_known_damages(scorer):

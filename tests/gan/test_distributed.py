@@ -74,7 +74,7 @@ def test_train_text2img_under_two_processes_writes_once_on_rank_0(tmp_path):
                                                                   "fp32", "--device", "cpu", "--out", str(out)])
     assert (code0, code1) == (0, 0), log0 + log1
     assert log1 == "" and "wrote" in log0
-    from course_lib.describe.text2img import load
+    from course_lib.text2img.model import load
 
     model = load(out / "checkpoint.pt", device="cpu")
     assert list(model.extra["phases"]) == ["encoder", "tagger", "gan"] and (out / "samples.png").exists()

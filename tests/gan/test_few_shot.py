@@ -10,7 +10,7 @@ from tiny_gan import MODEL_CFG, tiny_images, tiny_trainer
 from course_lib.data import to_float
 from course_lib.gan.checkpoint import load_checkpoint, save_checkpoint
 from course_lib.gan.few_shot import (
-    METHODS,
+    FINETUNE_METHODS,
     DiscriminatorProbe,
     Method,
     copy_threshold,
@@ -19,6 +19,7 @@ from course_lib.gan.few_shot import (
     memorisation,
     new_line,
 )
+from course_lib.metrics.scorer import FidScorer
 
 
 @pytest.fixture(scope="module")
@@ -39,8 +40,8 @@ def toy_data():
 
 def test_method_flags_match_the_command_line():
     assert Method().flags() == "(none)"
-    assert METHODS["FreezeD + DiffAugment"].flags() == "--freeze-d 1 --augment translation,cutout"
-    assert METHODS["from scratch"].flags() == "--from-scratch"
+    assert FINETUNE_METHODS["FreezeD + DiffAugment"].flags() == "--freeze-d 1 --augment translation,cutout"
+    assert FINETUNE_METHODS["from scratch"].flags() == "--from-scratch"
 
 
 def test_new_line_is_seeded_and_keeps_train_and_validation_apart():
@@ -58,13 +59,14 @@ def test_new_line_is_seeded_and_keeps_train_and_validation_apart():
 
 def test_finetune_trainer_starts_from_the_base_or_from_scratch(base):
     images = tiny_images(6)
-    tuned, _, frozen = finetune_trainer(base, images, METHODS["FreezeD"], seed=0, device="cpu")
+    tuned, _, frozen = finetune_trainer(base, images, FINETUNE_METHODS["FreezeD"], seed=0, device="cpu")
     ema = base["ema"]["module"]
     assert all(torch.equal(v, ema[k]) for k, v in tuned.generator.state_dict().items())
     assert frozen > 0 and tuned.batches.batch_size == 6 and tuned.augment is None
     first = next(tuned.discriminator.parameters())
     assert not first.requires_grad and torch.equal(first, base["discriminator"][next(iter(base["discriminator"]))])
-    fresh, _, frozen = finetune_trainer(base, images, METHODS["from scratch + DiffAugment"], seed=0, device="cpu")
+    fresh, _, frozen = finetune_trainer(base, images, FINETUNE_METHODS["from scratch + DiffAugment"], seed=0,
+                                        device="cpu")
     assert frozen == 0 and fresh.augment is not None
     assert not torch.equal(next(fresh.generator.parameters()), next(tuned.generator.parameters()))
     with pytest.raises(ValueError, match="no pretrained discriminator blocks"):
@@ -72,7 +74,7 @@ def test_finetune_trainer_starts_from_the_base_or_from_scratch(base):
 
 
 def test_discriminator_probe_reads_d_in_eval_mode_and_changes_nothing(base):
-    trainer, _, _ = finetune_trainer(base, tiny_images(8), METHODS["full fine-tune"], seed=0, device="cpu")
+    trainer, _, _ = finetune_trainer(base, tiny_images(8), FINETUNE_METHODS["full fine-tune"], seed=0, device="cpu")
     probe = DiscriminatorProbe(to_float(tiny_images(8)), to_float(tiny_images(5, seed=9)), every=2)
     trainer.add_callback("on_step_end", probe)
     trainer.run(4)
@@ -94,27 +96,22 @@ def test_memorisation_flags_copies_and_not_new_images():
     assert new.share < 0.2 and new.threshold > 0 and new.quantile == 0.05
 
 
-def test_measure_run_scores_the_stop_and_trains_on_to_the_budget(base):
+def test_measure_run_scores_the_stop_and_trains_on_to_the_budget(base, monkeypatch):
     images, validation = tiny_images(8), to_float(tiny_images(12, seed=6))
     values = iter([5.0, 4.0, 4.5, 4.6, 4.7, 4.8])
-    import course_lib.metrics.frechet as frechet
-
-    real_fid = frechet.fid_torch_fidelity
+    real_score = FidScorer.score_features
     calls = []
 
-    def scripted_fid(a, b):  # the validation curve is scripted; the other FIDs are real
-        if len(b) == len(validation) and len(a) == 16:
+    def scripted_score(scorer, features):  # the validation curve is scripted; the other FIDs are real
+        if scorer.reference_count == len(validation) and len(features) == 16:
             calls.append(1)
             return next(values)
-        return real_fid(a, b)
+        return real_score(scorer, features)
 
-    frechet.fid_torch_fidelity = scripted_fid  # the validation FID looks it up there at each evaluation
-    try:
-        result, at_stop, stopper = measure_run(base, images, validation, "full fine-tune", category=1,
-                                               old_features=torch.randn(20, 128), max_steps=12, every=2,
-                                               patience=2, seed=0, samples=16)
-    finally:
-        frechet.fid_torch_fidelity = real_fid
+    monkeypatch.setattr(FidScorer, "score_features", scripted_score)
+    result, at_stop, stopper = measure_run(base, images, validation, "full fine-tune", category=1,
+                                           old_features=torch.randn(20, 128), max_steps=12, every=2,
+                                           patience=2, seed=0, samples=16)
     assert result.stop_step == 4 and result.stop_fid == 4.0 and result.stopped_at == 8
     assert result.budget_steps == 12 and [s for s, _, _ in result.curve] == [2, 4, 6, 8, 10, 12]
     assert result.best_fid == 4.0 and result.best_step == 4 and 0 < result.stop_seconds <= result.budget_seconds

@@ -9,16 +9,16 @@ from pathlib import Path
 
 import pytest
 import torch
-from describe.edition_files import tiny_text_gan_setup
+from text2img.edition_files import tiny_text_gan_setup
 from tiny_gan import tiny_images, tiny_trainer
 
-from course_lib.batches import BatchSource
-from course_lib.describe.text_gan import GANRun, text_gan_loop
+from course_lib.data.batches import BatchSource
 from course_lib.editing.pix2pix import FitConfig, pix2pix_loop
 from course_lib.gan.health import NonFiniteLossError
 from course_lib.gan.loop import Loop
 from course_lib.models.patchgan import PatchGAN, PatchGANConfig
 from course_lib.models.unet import UNet, UNetConfig
+from course_lib.text2img.text_gan import GANRun, text_gan_loop
 
 LIBRARY = Path(__file__).resolve().parents[2] / "course_lib"
 STEPS, CUT = 6, 3
@@ -110,7 +110,7 @@ def test_a_non_finite_loss_stops_the_pix2pix_family_as_it_stops_the_gans():
 D_UPDATES = {
     "gan/steps.py": "d_step, the update of GANStep (noise to image)",
     "editing/pix2pix.py": "patch_d_step, the update of Pix2PixStep (the editing U-Net)",
-    "describe/text_gan.py": "MatchingAwareStep's D update (description to image)",
+    "text2img/text_gan.py": "MatchingAwareStep's D update (description to image)",
     "gan/tutorial.py": "the benchmark's reference: lesson 02's loop written out by hand, timed against the library",
     "exercises/lesson02.py": "the exercise's references: a learner's hand-written D step is compared with them",
 }

@@ -15,7 +15,7 @@ from course_lib.models.wgan import WGANConfig
 def tiny_recipes(monkeypatch):
     for kind, model in (("dcgan", DCGANConfig(latent_dim=4, width=4)), ("wgan-gp", WGANConfig(latent_dim=4, width=4))):
         monkeypatch.setitem(recipes.RECIPES, kind, dataclasses.replace(recipes.RECIPES[kind], model=model))
-    monkeypatch.setattr(stability, "fid_of", lambda generator, n, weights_path=None: float(n))
+    monkeypatch.setattr(stability, "fid_of", lambda generator, n, scorer=None: float(n))
 
 
 def test_budget_counts_real_batches(tiny_recipes):

@@ -7,7 +7,7 @@ import pytest
 import torch
 from tiny_gan import TRAIN_CFG, tiny_images, tiny_trainer
 
-from course_lib.batches import BatchSource
+from course_lib.data.batches import BatchSource
 from course_lib.gan.callbacks import EVENTS
 from course_lib.gan.health import NonFiniteLossError
 from course_lib.gan.trainer import TrainConfig, Trainer

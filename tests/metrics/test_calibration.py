@@ -5,7 +5,7 @@ import torch
 
 from course_lib.augment import add_noise
 from course_lib.data import to_float
-from course_lib.metrics import blur, calibration_points
+from course_lib.metrics import blur_3x3, calibration_points
 
 
 def test_noise_is_sigma_on_the_zero_one_scale_and_clipped():
@@ -20,9 +20,9 @@ def test_noise_is_sigma_on_the_zero_one_scale_and_clipped():
 
 def test_blur_keeps_shape_range_and_flat_areas():
     images = to_float(torch.randint(0, 256, (4, 28, 28), dtype=torch.uint8))
-    blurred = blur(images)
+    blurred = blur_3x3(images)
     assert blurred.shape == images.shape and blurred.min() >= -1 and blurred.max() <= 1
-    torch.testing.assert_close(blur(torch.full((1, 1, 28, 28), 0.25)), torch.full((1, 1, 28, 28), 0.25))
+    torch.testing.assert_close(blur_3x3(torch.full((1, 1, 28, 28), 0.25)), torch.full((1, 1, 28, 28), 0.25))
     assert (blurred - images).abs().mean() > 0.05
 
 

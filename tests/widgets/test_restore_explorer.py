@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from course_lib.editing.baselines import METHODS
+from course_lib.editing.baselines import BASELINES
 from course_lib.models.unet import UNet, UNetConfig
 from course_lib.widgets.restore_explorer import restore_explorer
 
@@ -27,7 +27,7 @@ def test_construction_update_and_task_switch():
     scores = panel.result["scores"]
     assert set(scores) == {"degraded", "U-Net", "classical (nl_means)", "clean"} and scores["clean"]["ssim"] == 1.0
     panel.task.value = "inpaint"  # switches the methods and the controls, and redraws
-    assert tuple(panel.method.options) == METHODS["inpaint"] and panel.strength.disabled
+    assert tuple(panel.method.options) == BASELINES["inpaint"] and panel.strength.disabled
     assert not panel.hole_size.disabled and "classical (biharmonic)" in panel.result["scores"]
     mask = panel.result["mask"]
     assert mask.sum() == 64 and mask[0, 0, 10:18, 10:18].eq(1).all()  # 8x8 at (10, 10), the sliders' defaults

@@ -2,7 +2,7 @@
 
 import pytest
 import torch
-from describe.edition_files import tiny_model
+from text2img.edition_files import tiny_model
 
 from course_lib.widgets.text2img_explorer import TextToImageExplorer, text_to_image_explorer, verdict
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from .data import to_float
+from . import to_float
 
 
 class BatchSource:

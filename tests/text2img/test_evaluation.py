@@ -1,4 +1,4 @@
-"""course_lib.describe.evaluation: every field on a tiny model, with real-split thresholds."""
+"""course_lib.text2img.evaluation: every field on a tiny model, with real-split thresholds."""
 
 import math
 
@@ -7,13 +7,13 @@ import torch
 
 from course_lib.categories import CLASS_NAMES
 from course_lib.data import to_float
-from course_lib.describe.attributes import VALUES, fit_thresholds
-from course_lib.describe.catalog import edition, tinted_split
-from course_lib.describe.colour import COLOURS, luminance_view
-from course_lib.describe.evaluation import by_group, evaluate_text2img
-from course_lib.describe.text_gan import generate
 from course_lib.metrics.features import extract
-from describe.edition_files import tiny_model
+from course_lib.text2img.attributes import VALUES, fit_thresholds
+from course_lib.text2img.catalog import edition, tinted_split
+from course_lib.text2img.colour import COLOURS, luminance_view
+from course_lib.text2img.evaluation import by_group, evaluate_text2img
+from course_lib.text2img.text_gan import generate
+from text2img.edition_files import tiny_model
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +57,8 @@ def test_by_group_is_each_group_s_share_and_its_ratio_to_the_real_one():
 
 
 def test_prompt_diversity_is_0_for_a_generator_that_ignores_z(model, monkeypatch):
-    from course_lib.describe import evaluation
     from course_lib.metrics.features import make_extractor
+    from course_lib.text2img import evaluation
 
     test = edition("test", model.thresholds, 400)
     extractor = make_extractor(device="cpu")

@@ -102,7 +102,7 @@ def measure(images: torch.Tensor, labels: torch.Tensor, thresholds: Thresholds) 
     return out
 
 
-def describe(attributes: dict[str, torch.Tensor], index: int, chinese: bool = False) -> str:
+def describe_attributes(attributes: dict[str, torch.Tensor], index: int, chinese: bool = False) -> str:
     """One image's attributes in words: 'red, dark, wide, patterned' (or 红色, 深色, 宽松, 花纹)."""
     table = VALUES_ZH if chinese else VALUES
     return ", ".join(table[name][int(values[index])] for name, values in attributes.items())

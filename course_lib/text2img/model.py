@@ -34,7 +34,7 @@ HINT = "`python -m course_lib train text2img` writes one, and the repository shi
 class TextToImage:
     """tokenizer (a ``tokenizers.Tokenizer``), clip, generator (EMA) and tagger (None until trained),
     thresholds (``attributes.Thresholds``), extra (how it was trained, what it measured) and gan_state (while
-    the GAN phase is unfinished: its loop's state and seconds, ``describe.training.train_gan_phase``)."""
+    the GAN phase is unfinished: its loop's state and seconds, ``text2img.training.train_gan_phase``)."""
 
     tokenizer: object
     clip: Clip

@@ -1,10 +1,10 @@
-"""course_lib.describe.contrastive: InfoNCE against CLIP's cross-entropy form, multi-positive targets, recall@k."""
+"""course_lib.text2img.contrastive: InfoNCE against CLIP's cross-entropy form, multi-positive targets, recall@k."""
 
 import torch
 import torch.nn.functional as F
 
-from course_lib.describe.captions import Caption
-from course_lib.describe.contrastive import info_nce, match_matrix, recall_at
+from course_lib.text2img.captions import Caption
+from course_lib.text2img.contrastive import info_nce, match_matrix, recall_at
 
 
 def test_identity_targets_are_clips_loss():

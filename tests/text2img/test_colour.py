@@ -1,9 +1,9 @@
-"""course_lib.describe.colour: balanced deterministic colours, shading kept, the colour read back from the image
+"""course_lib.text2img.colour: balanced deterministic colours, shading kept, the colour read back from the image
 for >= 95 % of the catalog, and the classifier reading the edition within 3 points of the grey originals."""
 
 import torch
 
-from course_lib.describe.colour import COLOURS, assign_colours, luminance_view, measure_colour, tint
+from course_lib.text2img.colour import COLOURS, assign_colours, luminance_view, measure_colour, tint
 
 
 def test_colours_are_balanced_within_each_category_and_deterministic():

@@ -28,15 +28,15 @@ import torch
 from ..categories import CLASS_NAMES
 from ..data import to_float, to_uint8
 from ..metrics.features import extract, make_extractor
-from ..metrics.frechet import fid_from_features
+from ..metrics.scorer import FidScorer
 from ..runtime import resolve_device
 from .attributes import VALUES, measure
 from .captions import CATEGORY_EN
 from .catalog import Edition, edition
 from .colour import COLOURS, luminance_view
 from .encoder_training import caption_batch, retrieval
+from .model import TextToImage
 from .tagger import head_accuracy, majority_accuracy, predict
-from .text2img import TextToImage
 from .text_gan import generate
 
 RETRIEVAL_IMAGES = 1000
@@ -138,7 +138,8 @@ def evaluate_text2img(model: TextToImage, n: int = 2000, seed: int = 0, train: E
            "retrieval_recall_at_1": {key: r["1"] for key, r in recall.items()},
            "retrieval_recall_at_5": {key: r["5"] for key, r in recall.items()},
            **scores, "attribute_chance": chance, "majority_baseline": majority_accuracy(train, test),
-           "fid_course": round(fid_from_features(fake_features.numpy(), real_features.numpy()), 3)}
+           "fid_course": round(FidScorer(reference_features=real_features).score_features(
+               fake_features), 3)}
     if model.tagger is not None:
         out["tagger_on_real"] = head_accuracy(model.tagger, test)
     return out

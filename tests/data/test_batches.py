@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from course_lib.batches import BatchSource
+from course_lib.data.batches import BatchSource
 
 
 def tiny(n=10):

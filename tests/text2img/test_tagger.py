@@ -1,7 +1,7 @@
-"""course_lib.describe.tagger: it learns the constructed attributes far above the majority baseline."""
+"""course_lib.text2img.tagger: it learns the constructed attributes far above the majority baseline."""
 
-from course_lib.describe.tagger import head_accuracy, heads, majority_accuracy, predict, train_tagger
-from describe.edition_files import constructed_edition
+from course_lib.text2img.tagger import head_accuracy, heads, majority_accuracy, predict, train_tagger
+from text2img.edition_files import constructed_edition
 
 
 def test_the_tagger_beats_the_majority_baseline():

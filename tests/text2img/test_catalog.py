@@ -1,11 +1,11 @@
-"""course_lib.describe.catalog: the edition's container, the thresholds' file form, the real splits."""
+"""course_lib.text2img.catalog: the edition's container, the thresholds' file form, the real splits."""
 
 import pytest
 import torch
 
-from course_lib.describe.attributes import VALUES
-from course_lib.describe.catalog import edition, thresholds_dict, thresholds_from, tinted_split
-from describe.edition_files import constructed_edition
+from course_lib.text2img.attributes import VALUES
+from course_lib.text2img.catalog import edition, thresholds_dict, thresholds_from, tinted_split
+from text2img.edition_files import constructed_edition
 
 
 def test_subset_and_floats():
@@ -17,7 +17,7 @@ def test_subset_and_floats():
 
 
 def test_thresholds_round_trip_and_errors():
-    from course_lib.describe.attributes import Thresholds
+    from course_lib.text2img.attributes import Thresholds
 
     th = Thresholds(torch.rand(10, 2), torch.rand(10, 2), torch.rand(10, 1))
     again = thresholds_from(thresholds_dict(th))
@@ -30,7 +30,7 @@ def test_thresholds_round_trip_and_errors():
 
 def test_the_real_test_split_is_measured_with_given_thresholds():
     data = constructed_edition(20)
-    from course_lib.describe.attributes import fit_thresholds
+    from course_lib.text2img.attributes import fit_thresholds
 
     images, labels = tinted_split("test")
     th = fit_thresholds(images[:2000], labels[:2000])

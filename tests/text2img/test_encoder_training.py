@@ -1,12 +1,12 @@
-"""course_lib.describe.encoder_training: seeded CLIP training that learns, and retrieval in both languages."""
+"""course_lib.text2img.encoder_training: seeded CLIP training that learns, and retrieval in both languages."""
 
 import torch
 
-from course_lib.describe.captions import training_corpus
-from course_lib.describe.encoder_training import embed_texts, retrieval, train_clip
-from course_lib.describe.tokenizer import train_tokenizer
 from course_lib.models.clip import ClipConfig
-from describe.edition_files import constructed_edition
+from course_lib.text2img.captions import training_corpus
+from course_lib.text2img.encoder_training import embed_texts, retrieval, train_clip
+from course_lib.text2img.tokenizer import train_tokenizer
+from text2img.edition_files import constructed_edition
 
 
 def small(tokenizer):

@@ -1,12 +1,12 @@
-"""course_lib.describe.text_gan: the matching-aware loss against its formula, a seeded run on the course's loop."""
+"""course_lib.text2img.text_gan: the matching-aware loss against its formula, a seeded run on the course's loop."""
 
 import pytest
 import torch
 import torch.nn.functional as F
 
-from course_lib.describe.text_gan import GANRun, generate, matching_aware_d_loss, text_gan_loop, train_text_gan
 from course_lib.gan.losses import get_loss
-from describe.edition_files import tiny_text_gan_setup
+from course_lib.text2img.text_gan import GANRun, generate, matching_aware_d_loss, text_gan_loop, train_text_gan
+from text2img.edition_files import tiny_text_gan_setup
 
 
 def test_losses_follow_their_formulas():

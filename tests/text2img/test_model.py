@@ -1,12 +1,12 @@
-"""course_lib.describe.text2img: the file round trip, unfinished files refused, prompts drawn."""
+"""course_lib.text2img.model: the file round trip, unfinished files refused, prompts drawn."""
 
 import pytest
 import torch
 
-from course_lib.describe.prompts import PromptError
-from course_lib.describe.text2img import load, save
 from course_lib.serialization import CheckpointError
-from describe.edition_files import tiny_model
+from course_lib.text2img.model import load, save
+from course_lib.text2img.prompts import PromptError
+from text2img.edition_files import tiny_model
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""course_lib.describe.training: three phases, a file after each, and a resumed run equal to an unbroken one."""
+"""course_lib.text2img.training: three phases, a file after each, and a resumed run equal to an unbroken one."""
 
 import dataclasses
 import os
@@ -7,8 +7,8 @@ import signal
 import pytest
 import torch
 
-from course_lib.describe.training import PHASES
-from describe.edition_files import tiny_model
+from course_lib.text2img.training import PHASES
+from text2img.edition_files import tiny_model
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +29,7 @@ def test_phases_and_exact_resume(trained, whole):
     model, data, saved = trained
     assert list(model.extra["phases"]) == list(PHASES) and [list(s) for s in saved] == [
         ["encoder"], ["encoder", "tagger"], ["encoder", "tagger", "gan"]]
-    from course_lib.describe.training import FAST_RECIPE, train_phases
+    from course_lib.text2img.training import FAST_RECIPE, train_phases
 
     interrupted = dataclasses.replace(model, extra={**model.extra, "phases": {
         k: v for k, v in model.extra["phases"].items() if k != "gan"}})
@@ -39,9 +39,10 @@ def test_phases_and_exact_resume(trained, whole):
 
 
 def test_ctrl_c_in_the_gan_phase_saves_its_loop_and_resume_continues_it_bit_for_bit(tmp_path, monkeypatch, whole):
-    from course_lib.describe import text2img, training
-    from course_lib.describe.attributes import fit_thresholds
-    from describe.edition_files import constructed_edition
+    from course_lib.text2img import model as model_file
+    from course_lib.text2img import training
+    from course_lib.text2img.attributes import fit_thresholds
+    from text2img.edition_files import constructed_edition
 
     data = constructed_edition(320, categories=10)  # tiny_model's: its run of seed 4 is the uninterrupted one
     thresholds = fit_thresholds(data.images, data.labels)
@@ -58,12 +59,12 @@ def test_ctrl_c_in_the_gan_phase_saves_its_loop_and_resume_continues_it_bit_for_
         m.setattr(training, "text_gan_loop", loop_with_ctrl_c)
         with pytest.raises(KeyboardInterrupt):
             training.train_phases(data, thresholds, training.FAST_RECIPE, 4, progress=False,
-                                  save=lambda model: text2img.save(path, model))
-    cut = text2img.load(path, finished=False, device="cpu")
+                                  save=lambda model: model_file.save(path, model))
+    cut = model_file.load(path, finished=False, device="cpu")
     assert cut.generator is None and cut.gan_state["loop"]["step"] == 12 and list(cut.extra["phases"]) == [
         "encoder", "tagger"]
     resumed = training.train_phases(data, thresholds, training.FAST_RECIPE, 4, model=cut, progress=False,
-                                    save=lambda model: text2img.save(path, model))
+                                    save=lambda model: model_file.save(path, model))
     for key, value in whole.items():
         assert torch.equal(value, resumed.generator.state_dict()[key]), key
-    assert text2img.read(path).get("gan_state") is None  # a finished file keeps no training state
+    assert model_file.read(path).get("gan_state") is None  # a finished file keeps no training state

@@ -1,9 +1,9 @@
-"""course_lib.describe.attributes: each measurement on constructed images, balanced thresholds per category."""
+"""course_lib.text2img.attributes: each measurement on constructed images, balanced thresholds per category."""
 
 import torch
 
-from course_lib.describe.attributes import VALUES, describe, fit_thresholds, measure, raw_scores
-from course_lib.describe.colour import COLOURS, tint
+from course_lib.text2img.attributes import VALUES, describe_attributes, fit_thresholds, measure, raw_scores
+from course_lib.text2img.colour import COLOURS, tint
 
 
 def product(width=10, brightness=255, stripes=False, colour="blue"):
@@ -36,4 +36,5 @@ def test_thresholds_split_each_category_into_common_values():
     assert torch.bincount(found["width"], minlength=3).tolist() == [6, 6, 6]
     assert torch.bincount(found["tone"], minlength=3).tolist() == [6, 6, 6]
     assert (found["colour"] == COLOURS.index("blue")).all()
-    assert describe(found, 0).startswith("blue, ") and describe(found, 0, chinese=True).startswith("蓝色")
+    assert describe_attributes(found, 0).startswith("blue, ")
+    assert describe_attributes(found, 0, chinese=True).startswith("蓝色")

@@ -6,7 +6,7 @@
 
 Every phase trains on the ``device`` given (``'auto'``: cuda, then mps, then the CPU); ``precision`` is the
 GAN phase's autocast, resolved by the caller for that device. After each phase the model file is written
-(``text2img.save``) with the finished phases in ``extra['phases']`` (and ``extra['device']``, the device type
+(``text2img.model.save``) with the finished phases in ``extra['phases']`` (and ``extra['device']``, the device type
 they trained on). The GAN phase, the long one, runs on the course's loop (``gan.loop.Loop``): every
 ``SAVE_EVERY`` steps and on Ctrl-C the file also keeps the loop's state (``model.gan_state``), and a resumed
 run continues the phase from that step, bit for bit. A resumed run keeps the finished phases and reruns an
@@ -28,8 +28,8 @@ from ..runtime import resolve_device
 from .captions import training_corpus
 from .catalog import Edition
 from .encoder_training import train_clip
+from .model import TextToImage
 from .tagger import train_tagger
-from .text2img import TextToImage
 from .text_gan import GANRun, text_gan_loop
 from .tokenizer import train_tokenizer
 

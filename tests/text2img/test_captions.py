@@ -1,10 +1,10 @@
-"""course_lib.describe.captions: seeded bilingual captions, what they name, and held-out phrasings kept apart."""
+"""course_lib.text2img.captions: seeded bilingual captions, what they name, and held-out phrasings kept apart."""
 
 import random
 
 import torch
 
-from course_lib.describe.captions import (
+from course_lib.text2img.captions import (
     CATEGORY_EN,
     SPLITS,
     TEMPLATES,
@@ -14,7 +14,7 @@ from course_lib.describe.captions import (
     captions_for,
     training_corpus,
 )
-from course_lib.describe.tokenizer import train_tokenizer, unknown_words
+from course_lib.text2img.tokenizer import train_tokenizer, unknown_words
 
 RED_WIDE = {"colour": 0, "tone": 0, "width": 2, "pattern": 0}  # red, dark, wide, plain
 

@@ -1,8 +1,8 @@
-"""course_lib.describe.tokenizer: words in English, characters in Chinese, unknown words named, JSON round trip."""
+"""course_lib.text2img.tokenizer: words in English, characters in Chinese, unknown words named, JSON round trip."""
 
 import torch
 
-from course_lib.describe.tokenizer import encode, from_json, pieces, train_tokenizer, unknown_words, word_dropout
+from course_lib.text2img.tokenizer import encode, from_json, pieces, train_tokenizer, unknown_words, word_dropout
 
 
 def tokenizer():

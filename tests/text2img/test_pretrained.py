@@ -1,11 +1,11 @@
-"""course_lib.describe.pretrained: optional encoders are found without importing them, and a missing package is
+"""course_lib.text2img.pretrained: optional encoders are found without importing them, and a missing package is
 a clear ImportError naming the extra."""
 
 import importlib.util
 
 import pytest
 
-from course_lib.describe import pretrained
+from course_lib.text2img import pretrained
 
 
 def test_available_lists_only_installed_packages(monkeypatch):

@@ -1,15 +1,15 @@
-"""A small constructed colour edition for the describe tests: rectangles of known colour, width and tone."""
+"""A small constructed colour edition for the text2img tests: rectangles of known colour, width and tone."""
 
 import torch
 
-from course_lib.describe.attributes import fit_thresholds, measure
-from course_lib.describe.captions import training_corpus
-from course_lib.describe.catalog import Edition
-from course_lib.describe.colour import assign_colours, tint
-from course_lib.describe.encoder_training import train_clip
-from course_lib.describe.tokenizer import train_tokenizer
 from course_lib.models.clip import ClipConfig
 from course_lib.models.text_gan import TextGANConfig
+from course_lib.text2img.attributes import fit_thresholds, measure
+from course_lib.text2img.captions import training_corpus
+from course_lib.text2img.catalog import Edition
+from course_lib.text2img.colour import assign_colours, tint
+from course_lib.text2img.encoder_training import train_clip
+from course_lib.text2img.tokenizer import train_tokenizer
 
 
 def constructed_edition(n: int = 240, seed: int = 0, categories: int = 2) -> Edition:
@@ -28,7 +28,7 @@ def constructed_edition(n: int = 240, seed: int = 0, categories: int = 2) -> Edi
 
 def tiny_model(seed: int = 0, save=lambda m: None):
     """A text2img model trained with the fast recipe on 10 constructed categories (a few seconds)."""
-    from course_lib.describe.training import FAST_RECIPE, train_phases
+    from course_lib.text2img.training import FAST_RECIPE, train_phases
 
     data = constructed_edition(320, categories=10)
     thresholds = fit_thresholds(data.images, data.labels)

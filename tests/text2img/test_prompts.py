@@ -1,10 +1,10 @@
-"""course_lib.describe.prompts: every bad prompt gets a clear message; what a prompt names is parsed."""
+"""course_lib.text2img.prompts: every bad prompt gets a clear message; what a prompt names is parsed."""
 
 import pytest
 
-from course_lib.describe.captions import training_corpus
-from course_lib.describe.prompts import PromptError, check_prompt, find_phrases
-from course_lib.describe.tokenizer import train_tokenizer
+from course_lib.text2img.captions import training_corpus
+from course_lib.text2img.prompts import PromptError, check_prompt, find_phrases
+from course_lib.text2img.tokenizer import train_tokenizer
 
 TOKENIZER = train_tokenizer(training_corpus())
 
