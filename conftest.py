@@ -24,12 +24,12 @@ if os.environ.get("ATEN_CPU_CAPABILITY"):
         tempfile.gettempdir(), f"torchinductor_{getpass.getuser()}_{os.environ['ATEN_CPU_CAPABILITY'].lower()}"))
 os.environ["COURSE_OFFLINE"] = "1"  # nothing downloads in the tests (a test that serves files unsets it)
 # No MPLBACKEND here: the kernels nbval starts keep ipykernel's inline backend, so their figures are outputs that
-# the site build reads (data_scripts/build_site.py); this process draws off screen.
+# the site build reads (tools/build_site.py); this process draws off screen.
 matplotlib.use("Agg")
 os.environ.setdefault("TQDM_DISABLE", "1")  # progress bars are for people; CI logs stay readable
 
 # The lessons nbval ran, with their outputs: each notebook whose every code cell passed is written, outputs filled
-# in, to build/lessons/fast/ (solutions copies under solutions/), where data_scripts/build_site.py reads them. A
+# in, to build/lessons/fast/ (solutions copies under solutions/), where tools/build_site.py reads them. A
 # notebook that failed loses its stale copy there. nbval keeps each cell's outputs on its test item.
 LESSON_OUTPUTS = Path(__file__).resolve().parent / "build" / "lessons" / "fast"
 _cell_outputs: dict[Path, dict[int, list | None]] = {}

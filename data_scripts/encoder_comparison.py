@@ -13,14 +13,14 @@ markdown table on stderr.
 from __future__ import annotations
 
 import json
-import statistics
 import sys
 import time
 from functools import partial
 
 from course_lib.runtime import configure_cpu_threads
+from course_lib.studies.encoders import cached, caption_pool, locked_retrieval, text_to_text, train_locked
+from course_lib.studies.tables import mean_std
 from course_lib.text2img.catalog import edition
-from course_lib.text2img.encoder_comparison import cached, caption_pool, locked_retrieval, text_to_text, train_locked
 from course_lib.text2img.encoder_training import embed_texts, retrieval
 from course_lib.text2img.model import load
 from course_lib.text2img.pretrained import E5Small
@@ -60,8 +60,7 @@ def e5(path: str, seeds: list[int]) -> dict:
 
 def table(result: dict) -> str:
     def cell(values):
-        return f"{statistics.mean(values):.3f} ± {statistics.stdev(values):.3f}" if len(values) > 1 else \
-            f"{values[0]:.3f}"
+        return mean_std(values)
     rows = ["| measure | course encoder | e5-small |", "|---|---|---|"]
     for key in result["course"][0]["text_to_text"]:
         rows.append(f"| text→text {key} | {cell([r['text_to_text'][key] for r in result['course']])} | "

@@ -13,15 +13,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from course_lib.data import training_data  # noqa: E402
-from course_lib.gan import recipes  # noqa: E402
-from course_lib.runtime import PRECISIONS, configure_cpu_threads  # noqa: E402
+from course_lib.data import training_data
+from course_lib.gan import recipes
+from course_lib.runtime import PRECISIONS, configure_cpu_threads
 
 
 def epoch_seconds(kind: str, images, labels, precision: str, warmup: int) -> dict:

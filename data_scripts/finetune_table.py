@@ -3,7 +3,7 @@
 Every run fine-tunes the shipped base without ankle boots (checkpoints/dcgan_no_ankle_boot.pt) on N seeded
 ankle-boot train images, evaluates the validation FID (1000 samples against the 1000 ankle-boot test images)
 every --every steps up to --max-steps, notes where early stopping with --patience stops and scores that
-checkpoint, then trains on to the budget (course_lib.gan.few_shot.measure_run). One JSON line per run is
+checkpoint, then trains on to the budget (course_lib.studies.few_shot_runs.measure_run). One JSON line per run is
 appended to --out, so an interrupted measurement resumes where it stopped; --table prints the summary.
 
     python data_scripts/finetune_table.py                      # all runs (about 30 s each on 2 cores)
@@ -14,23 +14,22 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 import torch
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from course_lib.categories import category_index
+from course_lib.gan.checkpoint import load_checkpoint
+from course_lib.gan.few_shot import FINETUNE_METHODS, new_line
+from course_lib.metrics.features import dataset, make_extractor, real_features
+from course_lib.runtime import configure_cpu_threads
+from course_lib.studies.few_shot_report import format_table, read_runs, shipped_runs
+from course_lib.studies.few_shot_runs import measure_run
 
-from course_lib.categories import category_index  # noqa: E402
-from course_lib.gan.checkpoint import load_checkpoint  # noqa: E402
-from course_lib.gan.few_shot import FINETUNE_METHODS, measure_run, new_line  # noqa: E402
-from course_lib.gan.few_shot_report import format_table, read_runs  # noqa: E402
-from course_lib.metrics.features import dataset, make_extractor, real_features  # noqa: E402
-from course_lib.runtime import configure_cpu_threads  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 BASE = ROOT / "checkpoints" / "dcgan_no_ankle_boot.pt"
-RUNS = ROOT / "docs" / "finetune_runs.jsonl"
+RUNS = shipped_runs()  # course_lib/assets/results/finetune_runs.jsonl, which lesson 08 reads
 
 
 def main(argv=None) -> int:

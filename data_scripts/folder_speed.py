@@ -15,18 +15,15 @@ import argparse
 import dataclasses
 import json
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from course_lib.gan import recipes  # noqa: E402
-from course_lib.photos.folders import load_image_folder, make_example_folder  # noqa: E402
-from course_lib.runtime import configure_cpu_threads, select_device  # noqa: E402
+from course_lib.gan import recipes
+from course_lib.photos.folders import load_image_folder, make_example_folder
+from course_lib.runtime import configure_cpu_threads, select_device
 
 
 def measure(folder: Path, size: int, channels: int, steps: int, device) -> dict:

@@ -46,5 +46,5 @@ for notebook in notebooks/[0-9][0-9]_*.ipynb; do
     step "lesson_$name" env -u COURSE_FAST timeout "${LESSON_TIMEOUT:-300}" jupyter nbconvert --to notebook \
         --execute --ExecutePreprocessor.timeout=-1 --output-dir "$OUT/notebooks" "$notebook"
 done
-python data_scripts/gpu_report.py "$OUT" > "$OUT/report.json"
+python -m tools.gpu_report "$OUT" > "$OUT/report.json"
 echo "gpu_check: wrote $OUT/report.json"

@@ -1,5 +1,5 @@
 """Which dcgan recipe reaches the real + noise(sigma 0.1) line soonest: each variant trained for the same seconds,
-scored with the time-to-quality benchmark's FID (course_lib.gan.bench_quality) at the same marks.
+scored with the time-to-quality benchmark's FID (course_lib.studies.quality) at the same marks.
 
     OMP_NUM_THREADS=2 python data_scripts/main_job_variants.py --seconds 84 --out runs/main_job_variants.jsonl
 
@@ -12,11 +12,9 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 VARIANTS = {  # name: changes to the dcgan recipe's TrainConfig
     "default (batch 64, lr 5e-4)": {},
@@ -31,11 +29,11 @@ def main() -> None:
     import torch
 
     from course_lib.data import load_fashion_mnist
-    from course_lib.gan import bench_quality
     from course_lib.gan.recipes import get_recipe, make_trainer
     from course_lib.gan.sampling import sample
     from course_lib.metrics.scorer import FidScorer
     from course_lib.runtime import configure_cpu_threads, resolve_precision
+    from course_lib.studies import quality as bench_quality
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=84.0)

@@ -13,18 +13,15 @@ import argparse
 import dataclasses
 import functools
 import json
-import statistics
-import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from course_lib.data import training_data  # noqa: E402
-from course_lib.gan import recipes  # noqa: E402
-from course_lib.gan.sampling import sample  # noqa: E402
-from course_lib.metrics import evaluate_generator  # noqa: E402
-from course_lib.runtime import configure_cpu_threads  # noqa: E402
+from course_lib.data import training_data
+from course_lib.gan import recipes
+from course_lib.gan.sampling import sample
+from course_lib.metrics import EvaluationConfig, evaluate_generator
+from course_lib.runtime import configure_cpu_threads
+from course_lib.studies.tables import mean_std
 
 
 def one_run(kind: str, seed: int, precision: str, epochs: float | None, n: int) -> dict:
@@ -39,16 +36,15 @@ def one_run(kind: str, seed: int, precision: str, epochs: float | None, n: int) 
     seconds = time.perf_counter() - start
     generator = trainer.ema.module
     conditional = bool(getattr(generator, "num_classes", None))
-    result = evaluate_generator(functools.partial(sample, generator), n=n, conditional=conditional, seed=0,
-                                gan_train=False, progress=False)
+    config = EvaluationConfig(n=n, conditional=conditional, seed=0, gan_train=False, progress=False)
+    result = evaluate_generator(functools.partial(sample, generator), config)
     return {"kind": kind, "seed": seed, "precision": trainer.precision, "steps": steps,
             "train_seconds": round(seconds, 1), "fid": result.fid, "kid_mean": result.kid_mean}
 
 
 def cell(values: list[float], fmt: str) -> str:
     """mean ± sample std (just the mean for one value)."""
-    spread = f" ± {fmt.format(statistics.stdev(values))}" if len(values) > 1 else ""
-    return fmt.format(statistics.fmean(values)) + spread
+    return mean_std(values, fmt)
 
 
 def summary(rows: list[dict]) -> str:

@@ -19,17 +19,13 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
 import time
-from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from course_lib.data import training_data  # noqa: E402
-from course_lib.gan import recipes, steps  # noqa: E402
-from course_lib.runtime import configure_cpu_threads, resolve_precision  # noqa: E402
+from course_lib.data import training_data
+from course_lib.gan import recipes, steps
+from course_lib.runtime import configure_cpu_threads, resolve_precision
 
 CANDIDATES = ("baseline", "adam-foreach", "adam-fused", "no-grad-norms", "channels-last", "torch-compile")
 

@@ -13,8 +13,9 @@ mean ± std of each set:
 from __future__ import annotations
 
 import json
-import statistics
 import sys
+
+from course_lib.studies.tables import mean_std
 
 
 def rows(results: list[dict]) -> list[tuple[str, list[float]]]:
@@ -33,8 +34,7 @@ GENERATED = ("category_accuracy", "attribute_accuracy.colour", "attribute_accura
 
 
 def cell(values: list[float]) -> str:
-    std = statistics.stdev(values) if len(values) > 1 else 0.0
-    return f"{statistics.mean(values):.3f} ± {std:.3f}"
+    return mean_std(values)
 
 
 def side_by_side(first: list[str], second: list[str]) -> None:

@@ -25,8 +25,6 @@ import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from course_lib.data import load_fashion_mnist, to_float
 from course_lib.data.batches import BatchSource
 from course_lib.metrics.gan_train import accuracy

@@ -18,11 +18,12 @@ from __future__ import annotations
 import argparse
 import functools
 import json
-import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from course_lib.studies.tables import mean_std as studies_mean_std
 
 ROOT = Path(__file__).resolve().parents[1]
 COLUMNS = ("fid", "kid_mean", "is_mean", "precision", "recall", "gan_test_accuracy", "gan_train_accuracy")
@@ -54,22 +55,19 @@ def score(ckpt: Path, n: int) -> dict:
     """metrics.evaluate on the EMA generator of a checkpoint: a JSON-able dict of the scalar metrics."""
     from course_lib.gan.checkpoint import read_generator
     from course_lib.gan.sampling import sample
-    from course_lib.metrics import evaluate_generator
+    from course_lib.metrics import EvaluationConfig, evaluate_generator
     from course_lib.models import get_model_kind
 
     generator, obj = read_generator(ckpt)
-    result = evaluate_generator(functools.partial(sample, generator), n=n, seed=0,
-                      conditional=get_model_kind(obj["kind"]).conditional, progress=False)
+    config = EvaluationConfig(n=n, seed=0, conditional=get_model_kind(obj["kind"]).conditional, progress=False)
+    result = evaluate_generator(functools.partial(sample, generator), config)
     return {"kind": obj["kind"], "step": int(obj["step"]), "n": n, "seconds": result.seconds,
             **{k: getattr(result, k) for k in COLUMNS}}
 
 
 def mean_std(values: list[float]) -> str:
     """'m ± s' (sample std over seeds) with 3 significant decimals; one value prints alone."""
-    digits = 2 if abs(values[0]) >= 1 else 3
-    if len(values) == 1:
-        return f"{values[0]:.{digits}f}"
-    return f"{statistics.mean(values):.{digits}f} ± {statistics.stdev(values):.{digits}f}"
+    return studies_mean_std(values, "{:.2f}" if abs(values[0]) >= 1 else "{:.3f}")
 
 
 def table(rows: dict[str, list[dict]]) -> str:

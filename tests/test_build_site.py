@@ -1,17 +1,15 @@
-"""The site build (data_scripts/build_site.py): links rewritten for the site, GitHub's anchors, the checks that
+"""The site build (tools/build_site.py): links rewritten for the site, GitHub's anchors, the checks that
 fail a build, and the form of every Colab and site link. The README's quickstart builds the real site in CI."""
 
 import re
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from tools import build_notebooks, build_site
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "data_scripts"))
-import build_notebooks  # noqa: E402
-import build_site  # noqa: E402
 
 COLAB = re.compile(r"https://colab\.research\.google\.com/github/([\w.-]+/[\w.-]+)/blob/([\w.-]+)/([^)\s\"]+)")
 
@@ -102,7 +100,7 @@ def test_the_readme_links_the_site_and_each_lessons_page():
 
 def test_the_pages_workflow_builds_the_site_at_full_size_and_publishes_build_site():
     workflow = (ROOT / ".github" / "workflows" / "pages.yml").read_text()
-    assert "python data_scripts/build_site.py --execute full" in workflow
+    assert "python -m tools.build_site --execute full" in workflow
     assert "path: build/site" in workflow and "actions/deploy-pages" in workflow
     assert f"branches: [{build_notebooks.BRANCH}]" in workflow
 

@@ -1,17 +1,16 @@
-"""data_scripts/gpu_check.sh stops cleanly without CUDA; data_scripts/gpu_report.py assembles its report."""
+"""data_scripts/gpu_check.sh stops cleanly without CUDA; tools/gpu_report.py assembles its report."""
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import torch
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "data_scripts"))
+from tools.gpu_report import report
 
-from gpu_report import report  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
+
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="checks the refusal on machines without CUDA")

@@ -12,16 +12,17 @@ import pytest
 
 from course_lib import serialization
 from course_lib.gan.zoo import load_pretrained, pretrained_path
+from tools import build_notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "data_scripts"))
-import build_notebooks  # noqa: E402
 
 PROBE = ("import course_lib, json; from course_lib.serialization import shipped_dir; "
          "from course_lib.gan.zoo import load_pretrained; "
          "from course_lib.editing.checkpoint import load_pretrained_unet; "
+         "from course_lib.studies.few_shot_report import read_runs; "
          "print(json.dumps({'package': course_lib.__file__, 'shipped': str(shipped_dir()), "
-         "'dcgan': load_pretrained('dcgan') is not None, 'unet': load_pretrained_unet('denoise') is not None}))")
+         "'dcgan': load_pretrained('dcgan') is not None, 'unet': load_pretrained_unet('denoise') is not None, "
+         "'runs': len(read_runs())}))")
 
 
 def test_a_source_checkout_reads_its_own_checkpoints_folder(monkeypatch):
@@ -110,7 +111,7 @@ def test_the_shipped_checkpoints_load_after_every_pip_install_scheme(scheme, whe
     package = Path(found["package"])
     assert package.is_relative_to(home) and not package.is_relative_to(ROOT)
     assert Path(found["shipped"]) == package.parent / "checkpoints"  # package data, beside the code
-    assert found["dcgan"] and found["unet"]
+    assert found["dcgan"] and found["unet"] and found["runs"] == 72  # lesson 08's measured table, package data
 
 
 def repository_copy(folder: Path) -> Path:

@@ -6,15 +6,14 @@ checks that both are in sync with their sources.
 """
 
 import ast
-import sys
 from pathlib import Path
 
 import jupytext
 import pytest
 
+from tools import build_notebooks
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "data_scripts"))
-import build_notebooks  # noqa: E402
 
 SOURCES = sorted((ROOT / "notebooks" / "_src").glob("[0-9][0-9]_*.py"))
 

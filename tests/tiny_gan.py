@@ -24,3 +24,15 @@ def tiny_trainer(cfg: TrainConfig = TRAIN_CFG, model_cfg: DCGANConfig = MODEL_CF
     generator, discriminator = build_dcgan(model_cfg)
     batches = BatchSource(tiny_images(n), None, cfg.batch_size, model_cfg.image_size, "cpu", seed=cfg.seed)
     return Trainer(generator, discriminator, batches, cfg, log_every=log_every, **kwargs)
+
+
+def tiny_base(folder) -> dict:
+    """A tiny dcgan training checkpoint after 4 steps (generator, EMA and discriminator), saved in ``folder`` and
+    loaded back as ``finetune`` loads a base."""
+    from course_lib.gan.checkpoint import load_checkpoint, save_checkpoint
+
+    trainer = tiny_trainer()
+    trainer.run(4)
+    path = folder / "checkpoint.pt"
+    save_checkpoint(path, trainer, "dcgan", MODEL_CFG)
+    return load_checkpoint(path)

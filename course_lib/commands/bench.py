@@ -43,7 +43,7 @@ def register(subparsers) -> None:
 def run(args) -> int:
     import dataclasses
 
-    from ..gan.bench import QUICK, BenchConfig, run_bench
+    from ..studies.bench import QUICK, BenchConfig, run_bench
 
     if args.sweep or args.profile:
         if args.device not in ("auto", "cpu"):
@@ -65,11 +65,11 @@ def run(args) -> int:
 
 
 def quality(args, progress) -> dict:
-    """FID against training seconds for the default recipe and the tutorial's (``gan.bench_quality``)."""
+    """FID against training seconds for the default recipe and the tutorial's (``studies.quality``)."""
     import dataclasses
 
     from ..data import load_fashion_mnist
-    from ..gan import bench_quality
+    from ..studies import quality as bench_quality
 
     cfg = bench_quality.QUICK_QUALITY if args.quick else bench_quality.QualityConfig()
     cfg = dataclasses.replace(cfg, precision=args.precision, device=args.device)
@@ -86,7 +86,7 @@ def quality(args, progress) -> dict:
 def scaling(args) -> int:
     """``--sweep`` / ``--profile``: on the training split (a 1,024-image slice with --quick)."""
     from ..data import load_fashion_mnist
-    from ..gan.bench_sweep import profile_step, sweep
+    from ..studies.sweep import profile_step, sweep
 
     configure_cpu_threads()
     images, labels = load_fashion_mnist().split("train")

@@ -58,10 +58,10 @@ def gan_payload(result, obj: dict, args) -> dict:
 
 def calibration_payload(args) -> dict[str, dict]:
     """``{point name: {fid, kid_mean, is_mean, precision, recall}}`` at the same n and seed."""
-    from ..metrics import calibration_points
+    from ..metrics import EvaluationConfig, calibration_points
 
-    points = calibration_points(n=min(args.n, 10_000), seed=args.seed, device=args.device,
-                                progress=sys.stderr.isatty())
+    points = calibration_points(n=min(args.n, 10_000), seed=args.seed,
+                                config=EvaluationConfig(device=args.device, progress=sys.stderr.isatty()))
     return {name: {key: finite_or_none(getattr(e, key)) for key in CALIBRATION_KEYS} for name, e in points.items()}
 
 
@@ -104,7 +104,7 @@ def gan_report(payload: dict, kind: str) -> str:
 
 def gan_evaluator(path: Path, args) -> tuple[dict, str]:
     """Evaluator of the noise-to-image kinds: load the EMA generator, sample, score everything."""
-    from ..metrics import evaluate_generator
+    from ..metrics import EvaluationConfig, evaluate_generator
 
     generator, obj = read_generator(path, device=select_device(args.device))
     if not judgeable(generator.cfg):
@@ -114,9 +114,10 @@ def gan_evaluator(path: Path, args) -> tuple[dict, str]:
         raise UserError(f"--data is for generators of photos (`train --data`); {path} draws 28x28 catalog "
                         "thumbnails, which are scored against the catalog's test split: drop --data.")
     conditional = bool(getattr(generator, "num_classes", None))
-    result = evaluate_generator(functools.partial(sample, generator), n=args.n, conditional=conditional, seed=args.seed,
-                      gan_train=not args.no_gan_train, inception_weights_path=args.inception_weights,
-                      device=args.device, progress=sys.stderr.isatty())
+    config = EvaluationConfig(n=args.n, conditional=conditional, seed=args.seed, gan_train=not args.no_gan_train,
+                              inception_weights_path=args.inception_weights, device=args.device,
+                              progress=sys.stderr.isatty())
+    result = evaluate_generator(functools.partial(sample, generator), config)
     payload = gan_payload(result, obj, args)
     payload["calibration"] = calibration_payload(args) if args.calibration else None
     return payload, gan_report(payload, obj["kind"])

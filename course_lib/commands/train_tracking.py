@@ -25,8 +25,8 @@ import dataclasses
 import torch
 from tqdm.auto import tqdm
 
-from ..augment import DIFF_OPS
 from ..data import load_fashion_mnist, to_float
+from ..data.augment import DIFF_OPS
 from ..gan.checkpoint import save_pretrained
 from ..gan.finetune import EarlyStopping, validation_fid
 from ..gan.tensorboard import INSTALL_HINT, TensorBoardLogger, TrackingUnavailable, summary_writer_class

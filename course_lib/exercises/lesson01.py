@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import torch
 
-from .. import augment
-from ..data import to_float
+from ..data import augment, to_float
 from .checks import (
     CheckResult,
     Hint,
@@ -140,8 +139,8 @@ def leak_probe_accuracy(num_images: int = 400, num_steps: int = 60, seed: int = 
 
     The real images are the first ``num_images`` Fashion-MNIST train images (half to train, half to test).
     """
-    from ..augment import DiffAugment
     from ..data import load_fashion_mnist, to_float
+    from ..data.augment import DiffAugment
     from ..metrics.leak_probe import fit_probe
 
     real = to_float(load_fashion_mnist().train_images[:num_images])

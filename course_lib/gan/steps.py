@@ -97,7 +97,7 @@ def make_augment(policy: str, seed: int):
     """A DiffAugment for ``policy`` (None for ''), seeded."""
     if not policy:
         return None
-    from ..augment import DiffAugment
+    from ..data.augment import DiffAugment
 
     return DiffAugment(policy, seed=seed)
 

@@ -11,12 +11,12 @@ sample_size (FID's bias against n).
 """
 
 from .calibration import blur_3x3, calibration_points
-from .evaluation import evaluate_generator
+from .evaluation import EvaluationConfig, evaluate_generator
 from .frechet import feature_statistics, fid_from_features, frechet_distance
 from .gan_train import gan_test_accuracy, gan_train_accuracy
 from .prc import knn_radii, precision_recall
 from .result import Evaluation
 
-__all__ = ["Evaluation", "blur_3x3", "calibration_points", "evaluate_generator", "feature_statistics",
-           "fid_from_features", "frechet_distance", "gan_test_accuracy", "gan_train_accuracy", "knn_radii",
-           "precision_recall"]
+__all__ = ["Evaluation", "EvaluationConfig", "blur_3x3", "calibration_points", "evaluate_generator",
+           "feature_statistics", "fid_from_features", "frechet_distance", "gan_test_accuracy", "gan_train_accuracy",
+           "knn_radii", "precision_recall"]

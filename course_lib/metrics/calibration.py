@@ -7,12 +7,14 @@ and large known damages. The values belong to the course extractor only; Incepti
 
 from __future__ import annotations
 
+import dataclasses
+
 import torch
 
-from ..augment import add_noise, gaussian_blur
 from ..categories import CLASS_NAMES
 from ..data import to_float
-from .evaluation import evaluate_generator
+from ..data.augment import add_noise, gaussian_blur
+from .evaluation import EvaluationConfig, evaluate_generator
 from .features import dataset
 from .result import Evaluation
 
@@ -23,11 +25,12 @@ def blur_3x3(images: torch.Tensor) -> torch.Tensor:
 
 
 def calibration_points(n: int = 10_000, seed: int = 0, noise_sigma: float = 0.1, single_class: int = 0,
-                       **evaluate_kwargs) -> dict[str, Evaluation]:
+                       config: EvaluationConfig | None = None) -> dict[str, Evaluation]:
     """``{name: Evaluation}`` for the real floor, real + noise, real + blur and a single class.
 
     n: images per point (the single class has at most 6000: all its train images).
-    evaluate_kwargs: passed to ``evaluate_generator`` (batch_size, device, cache_dir, progress, ...).
+    config: how ``evaluate_generator`` scores each point (batch_size, device, cache_dir, progress, ...); its seed is
+    replaced by ``seed``.
     """
     data = dataset()
     index = torch.randperm(data.train_images.shape[0], generator=torch.Generator().manual_seed(seed))[:n]
@@ -39,4 +42,5 @@ def calibration_points(n: int = 10_000, seed: int = 0, noise_sigma: float = 0.1,
         "real + 3x3 blur": blur_3x3(real),
         f"one class only ({CLASS_NAMES[single_class]})": one_class,
     }
-    return {name: evaluate_generator(images, seed=seed, **evaluate_kwargs) for name, images in sets.items()}
+    config = dataclasses.replace(config or EvaluationConfig(), seed=seed)
+    return {name: evaluate_generator(images, config) for name, images in sets.items()}

@@ -13,11 +13,10 @@ from __future__ import annotations
 import time
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import torch
-from torch_fidelity.metric_isc import KEY_METRIC_ISC_MEAN, KEY_METRIC_ISC_STD, isc_features_to_metric
-from torch_fidelity.metric_kid import KEY_METRIC_KID_MEAN, KEY_METRIC_KID_STD, kid_features_to_metric
 
 from ..categories import NUM_CLASSES
 from ..data import to_float
@@ -28,6 +27,8 @@ from .frechet import fid_torch_fidelity
 from .gan_train import gan_test_accuracy, gan_train_accuracy
 from .images import prepare_images
 from .inception import check_weights_path, inception_fid
+from .inception_score import inception_score
+from .kid import kid
 from .per_class import per_class_fid
 from .prc import precision_recall
 from .result import Evaluation
@@ -44,21 +45,14 @@ def check_labels(labels: torch.Tensor, count: int) -> torch.Tensor:
     return labels.long().cpu()
 
 
-def evaluate_generator(generated: torch.Tensor | Callable, n: int = 10_000, *, labels: torch.Tensor | None = None,
-             conditional: bool | None = None, seed: int = 0, batch_size: int = 500, sample_batch_size: int = 500,
-             kid_subset_size: int | None = None, kid_subsets: int = 100, isc_splits: int = 10,
-             prc_neighborhood: int = 3, gan_train: bool = True, gan_train_steps: int | None = None,
-             inception_weights_path: str | Path | None = None, extractor_weights_path: str | Path | None = None,
-             device: str = "auto", disk_cache: bool = True, cache_dir: str | Path | None = None,
-             progress: bool = True) -> Evaluation:
-    """Evaluate generated images against the real test split (course extractor features).
+@dataclass(frozen=True)
+class EvaluationConfig:
+    """How ``evaluate_generator`` samples and scores; every field has the course's default.
 
-    generated: images (N, 1, 28|32, 28|32) float in [-1, 1] (used whole; pass ``labels`` (N,) for a
-    conditional set), or ``sample_fn(n, seed) -> images``; a conditional ``sample_fn(n, seed, labels)``
-    gets balanced labels (detected when ``labels`` is required; ``conditional=True`` forces it, e.g. for
-    ``functools.partial(course_lib.gan.sampling.sample, generator)`` whose ``labels`` is optional).
-    n: samples drawn from a sample_fn. The real side is min(N, 10000) test images (a seeded subset when
-    N < 10000), so both sides have the same size, which precision/recall need.
+    n: samples drawn from a sample_fn (an images tensor is used whole). The real side is min(N, 10000) test
+    images (a seeded subset when N < 10000), so both sides have the same size, which precision/recall need.
+    conditional: force (True) or forbid (False) balanced labels for a sample_fn; None detects a required
+    ``labels`` parameter (``functools.partial(course_lib.gan.sampling.sample, generator)`` needs True).
     kid_subset_size: None adapts to min(1000, N); a value larger than N raises.
     gan_train: train the GAN-train classifier for conditional sets (default 300 Adam steps of 128 images,
     fast mode 100; tested on the 10,000 real test images, fast mode the first 2,000).
@@ -67,9 +61,38 @@ def evaluate_generator(generated: torch.Tensor | Callable, n: int = 10_000, *, l
     extractor_weights_path: other weights for the course extractor (yours; not checksummed).
     disk_cache, cache_dir: where the real features are kept (default ``~/.cache/course_lib/features``).
     """
+
+    n: int = 10_000
+    conditional: bool | None = None
+    seed: int = 0
+    batch_size: int = 500
+    sample_batch_size: int = 500
+    kid_subset_size: int | None = None
+    kid_subsets: int = 100
+    isc_splits: int = 10
+    prc_neighborhood: int = 3
+    gan_train: bool = True
+    gan_train_steps: int | None = None
+    inception_weights_path: str | Path | None = None
+    extractor_weights_path: str | Path | None = None
+    device: str = "auto"
+    disk_cache: bool = True
+    cache_dir: str | Path | None = None
+    progress: bool = True
+
+
+def evaluate_generator(generated: torch.Tensor | Callable, config: EvaluationConfig = EvaluationConfig(),
+                       labels: torch.Tensor | None = None) -> Evaluation:
+    """Evaluate generated images against the real test split (course extractor features), as ``config`` says.
+
+    generated: images (N, 1, 28|32, 28|32) float in [-1, 1] (used whole; pass ``labels`` (N,) for a
+    conditional set), or ``sample_fn(n, seed) -> images``; a conditional ``sample_fn(n, seed, labels)``
+    gets balanced labels.
+    """
+    c = config
     start = time.perf_counter()
-    if inception_weights_path is not None:
-        check_weights_path(inception_weights_path)  # fail before minutes of work, not after
+    if c.inception_weights_path is not None:
+        check_weights_path(c.inception_weights_path)  # fail before minutes of work, not after
     if isinstance(generated, torch.Tensor):
         images = prepare_images(generated.detach().cpu(), "images")
         labels = None if labels is None else check_labels(labels, images.shape[0])
@@ -77,49 +100,48 @@ def evaluate_generator(generated: torch.Tensor | Callable, n: int = 10_000, *, l
         raise ValueError("labels go with an images tensor; a conditional sample_fn(n, seed, labels) "
                          "receives its labels from evaluate.")
     else:
-        images, labels = draw_samples(generated, n, seed, conditional, sample_batch_size, progress)
+        images, labels = draw_samples(generated, c.n, c.seed, c.conditional, c.sample_batch_size, c.progress)
     if images.shape[0] < 2:
         raise ValueError(f"need at least 2 generated images, got {images.shape[0]}.")
     if images.min() >= 0:
         warnings.warn("every generated pixel is >= 0: these look like images in [0, 1], but the metrics "
                       "expect [-1, 1] (background -1). Convert with images * 2 - 1.", stacklevel=2)
 
-    extractor = make_extractor(extractor_weights_path, select_device(device))
-    real = real_features(extractor, "test", batch_size, disk_cache, cache_dir, progress)
-    features, logits = extract(images, extractor, batch_size, progress, desc="generated")
+    extractor = make_extractor(c.extractor_weights_path, select_device(c.device))
+    real = real_features(extractor, "test", c.batch_size, c.disk_cache, c.cache_dir, c.progress)
+    features, logits = extract(images, extractor, c.batch_size, c.progress, desc="generated")
     num_gen, num_test = images.shape[0], real.features.shape[0]
     num_real = min(num_gen, num_test)
     real_index = (torch.arange(num_test) if num_real == num_test
-                  else torch.randperm(num_test, generator=torch.Generator().manual_seed(seed))[:num_real])
+                  else torch.randperm(num_test, generator=torch.Generator().manual_seed(c.seed))[:num_real])
     real_f, real_labels = real.features[real_index], real.labels[real_index]
 
-    subset = choose_kid_subset_size(kid_subset_size, num_gen, num_real)
-    kid = kid_features_to_metric(features, real_f, kid_subsets=kid_subsets, kid_subset_size=subset,
-                                 rng_seed=seed, verbose=False)
-    isc = isc_features_to_metric(logits, splits=min(isc_splits, num_gen), shuffle=True, rng_seed=seed)
-    radii = full_split_radii(extractor, real, prc_neighborhood) if num_real == num_test else None
-    precision, recall = precision_recall(features, real_f, prc_neighborhood, real_radii=radii)
+    subset = choose_kid_subset_size(c.kid_subset_size, num_gen, num_real)
+    kid_mean, kid_std = kid(features, real_f, c.kid_subsets, subset, c.seed)
+    is_mean, is_std = inception_score(logits, c.isc_splits, c.seed)
+    radii = full_split_radii(extractor, real, c.prc_neighborhood) if num_real == num_test else None
+    precision, recall = precision_recall(features, real_f, c.prc_neighborhood, real_radii=radii)
     groups = labels if labels is not None else logits.argmax(dim=1)
     class_fids, class_counts = per_class_fid(features, groups, real_f, real_labels)
 
     gan_test = gan_train_acc = fid_inception = None
     if labels is not None:
         gan_test = gan_test_accuracy(logits, labels)
-        if gan_train:
+        if c.gan_train:
             test_images, test_labels = dataset().split("test")
             count = pick(test_images.shape[0], 2000)
             gan_train_acc = gan_train_accuracy(
                 images, labels, to_float(test_images[:count]), test_labels[:count],
-                steps=gan_train_steps or pick(300, 100), seed=seed)
-    if inception_weights_path is not None:
-        cache_name = f"fashion-mnist-test-{num_real}-seed{seed}" if disk_cache else None
-        fid_inception = inception_fid(images, to_float(dataset().test_images[real_index]), inception_weights_path,
-                                      cache_name, Path(cache_dir or default_cache_dir()) / "torch-fidelity")
+                steps=c.gan_train_steps or pick(300, 100), seed=c.seed)
+    if c.inception_weights_path is not None:
+        cache_name = f"fashion-mnist-test-{num_real}-seed{c.seed}" if c.disk_cache else None
+        fid_inception = inception_fid(images, to_float(dataset().test_images[real_index]),
+                                      c.inception_weights_path, cache_name,
+                                      Path(c.cache_dir or default_cache_dir()) / "torch-fidelity")
 
     return Evaluation(
         fid=fid_torch_fidelity(features, real_f),
-        kid_mean=kid[KEY_METRIC_KID_MEAN], kid_std=kid[KEY_METRIC_KID_STD],
-        is_mean=isc[KEY_METRIC_ISC_MEAN], is_std=isc[KEY_METRIC_ISC_STD],
+        kid_mean=kid_mean, kid_std=kid_std, is_mean=is_mean, is_std=is_std,
         precision=precision, recall=recall,
         per_class_fid=class_fids, per_class_count=class_counts,
         per_class_by="predicted class" if labels is None else "conditioning label",

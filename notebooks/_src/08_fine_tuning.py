@@ -62,20 +62,20 @@ from course_lib.gan.few_shot import (
     FINETUNE_METHODS,
     DiscriminatorProbe,
     finetune_trainer,
-    measure_run,
-    memorisation,
     new_line,
 )
-from course_lib.gan.few_shot_report import format_table, read_runs
 from course_lib.gan.finetune import base_models, discriminator_blocks, freeze_first_blocks
 from course_lib.gan.sampling import sample
 from course_lib.metrics.features import dataset, extract, make_extractor, real_features
+from course_lib.metrics.memorisation import memorisation
 from course_lib.metrics.scorer import FidScorer
 from course_lib.photos import load_photo_folder
 from course_lib.photos.folders import make_example_folder
 from course_lib.plots import show_images
 from course_lib.runtime import configure_cpu_threads, fast_mode, pick, select_device
 from course_lib.serialization import shipped_dir
+from course_lib.studies.few_shot_report import format_table, read_runs
+from course_lib.studies.few_shot_runs import measure_run
 from course_lib.widgets.few_shot_explorer import ExplorerRun, few_shot_explorer
 
 configure_cpu_threads()
@@ -351,19 +351,14 @@ explorer.update()
 # photos, the initialisation and the noise all change with the seed), with all six methods and a budget of 600
 # steps. It was made with
 # `python data_scripts/finetune_table.py` (the command and the machine are in `docs/models.md`); the runs
-# are in `docs/finetune_runs.jsonl`, read here. Columns: validation FID at the early stop, the best FID seen
+# ship with the package (`course_lib/assets/results/finetune_runs.jsonl`) and are read here. Columns: validation FID at the early stop, the best FID seen
 # anywhere in the budget, GAN-test (share of samples the classifier files as ankle boots), memorised (share
 # of samples closer to a training photo than 95 % of real boots are), FID against the nine old categories
 # (forgetting), the kept step, where it stopped, and seconds to the stop and to the budget.
 
 # %%
-RUNS_FILE = next((p / "docs" / "finetune_runs.jsonl" for p in (Path.cwd(), *Path.cwd().parents)
-                  if (p / "docs" / "finetune_runs.jsonl").exists()), None)
-table_runs = read_runs(RUNS_FILE) if RUNS_FILE else []
-if table_runs:
-    display(Markdown(format_table(table_runs)))
-else:
-    print("docs/finetune_runs.jsonl is not here (an installed copy of the course): see docs/models.md")
+table_runs = read_runs()  # the shipped runs: course_lib/assets/results/finetune_runs.jsonl
+display(Markdown(format_table(table_runs)))
 
 # %% [markdown]
 # The mean validation curves at N = 10 and N = 100 (three seeds each):

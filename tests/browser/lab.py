@@ -420,14 +420,16 @@ def files(folder: Path) -> dict[str, bytes]:
 
 
 def sync_check(notebooks: Path, scratch: Path) -> subprocess.CompletedProcess:
-    """``data_scripts/build_notebooks.py --check`` on a scratch tree holding ``notebooks`` as notebooks/."""
+    """``tools/build_notebooks.py --check`` on a scratch tree holding ``notebooks`` as notebooks/ (and the
+    pyproject.toml the build reads the repository's address from)."""
     if scratch.exists():
         shutil.rmtree(scratch)
     shutil.copytree(notebooks, scratch / "notebooks")
-    build = ROOT / "data_scripts" / "build_notebooks.py"
-    (scratch / "data_scripts").mkdir()
-    shutil.copy2(build, scratch / "data_scripts" / build.name)
-    return subprocess.run([sys.executable, str(scratch / "data_scripts" / build.name), "--check"],
+    build = ROOT / "tools" / "build_notebooks.py"
+    (scratch / "tools").mkdir()
+    shutil.copy2(build, scratch / "tools" / build.name)
+    shutil.copy2(ROOT / "pyproject.toml", scratch / "pyproject.toml")
+    return subprocess.run([sys.executable, str(scratch / "tools" / build.name), "--check"],
                           capture_output=True, text=True)
 
 

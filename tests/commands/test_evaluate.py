@@ -19,7 +19,7 @@ from course_lib.data import load_fashion_mnist, to_float
 from course_lib.gan import recipes
 from course_lib.gan.checkpoint import export_checkpoint
 from course_lib.gan.zoo import pretrained_path
-from course_lib.metrics import evaluate_generator
+from course_lib.metrics import EvaluationConfig, evaluate_generator
 
 pytestmark = pytest.mark.slow  # evaluates against the real test split
 METRIC_KEYS = {"fid", "kid_mean", "kid_std", "is_mean", "is_std", "precision", "recall", "gan_test_accuracy",
@@ -139,7 +139,7 @@ def one_class_fid():
     """FID of 2000 real T-shirts against the test split: a generator collapsed to one class."""
     data = load_fashion_mnist()
     one_class = to_float(data.train_images[data.train_labels == 0][:2000])
-    return evaluate_generator(one_class, progress=False, gan_train=False, kid_subsets=10).fid
+    return evaluate_generator(one_class, EvaluationConfig(progress=False, gan_train=False, kid_subsets=10)).fid
 
 
 @pytest.mark.parametrize("kind", ["dcgan", "cgan", "wgan-gp"])

@@ -5,7 +5,7 @@ import scipy.linalg
 import torch
 import torch.nn.functional as F
 
-from course_lib import augment
+from course_lib.data import augment
 from course_lib.exercises import lesson01, lesson02, lesson03, lesson04, lesson06
 
 

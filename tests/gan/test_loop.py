@@ -111,7 +111,7 @@ D_UPDATES = {
     "gan/steps.py": "d_step, the update of GANStep (noise to image)",
     "editing/pix2pix.py": "patch_d_step, the update of Pix2PixStep (the editing U-Net)",
     "text2img/text_gan.py": "MatchingAwareStep's D update (description to image)",
-    "gan/tutorial.py": "the benchmark's reference: lesson 02's loop written out by hand, timed against the library",
+    "studies/tutorial.py": "the benchmark's reference: lesson 02's loop written out by hand, timed against the library",
     "exercises/lesson02.py": "the exercise's references: a learner's hand-written D step is compared with them",
 }
 

@@ -3,9 +3,9 @@
 import pytest
 import torch
 
-from course_lib.augment import add_noise
 from course_lib.data import to_float
-from course_lib.metrics import blur_3x3, calibration_points
+from course_lib.data.augment import add_noise
+from course_lib.metrics import EvaluationConfig, blur_3x3, calibration_points
 
 
 def test_noise_is_sigma_on_the_zero_one_scale_and_clipped():
@@ -28,7 +28,8 @@ def test_blur_keeps_shape_range_and_flat_areas():
 
 @pytest.mark.slow
 def test_every_damage_scores_worse_than_the_floor(tmp_path):
-    points = calibration_points(n=1000, progress=False, device="cpu", kid_subsets=20, cache_dir=tmp_path)
+    points = calibration_points(n=1000, config=EvaluationConfig(progress=False, device="cpu", kid_subsets=20,
+                                                                cache_dir=tmp_path))
     names = list(points)
     assert len(names) == 4 and names[0].startswith("real train subset")
     floor = points[names[0]]

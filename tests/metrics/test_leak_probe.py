@@ -3,7 +3,7 @@
 import torch
 from samples import square_products as images
 
-from course_lib.augment import cutout
+from course_lib.data.augment import cutout
 from course_lib.metrics.leak_probe import fit_probe
 
 

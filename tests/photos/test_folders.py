@@ -43,6 +43,17 @@ def test_the_cache_is_hit_and_invalidated_when_a_file_changes(example):
     assert not changed.cached and not torch.equal(changed.images, first.images)
 
 
+def test_the_cache_carries_a_format_marker_and_an_unmarked_one_is_rebuilt(example, tmp_path):
+    first = load_image_folder(example, size=32, progress=False)
+    (path,) = (tmp_path / "cache" / "course_lib" / "folders").glob("*.pt")
+    saved = torch.load(path, weights_only=True)
+    assert saved["format"] == "course_lib.folder_cache" and saved["version"] == 1
+    torch.save({k: v for k, v in saved.items() if k not in ("format", "version")}, path)  # an older cache
+    rebuilt = load_image_folder(example, size=32, progress=False)
+    assert not rebuilt.cached and torch.equal(rebuilt.images, first.images)
+    assert torch.load(path, weights_only=True)["format"] == "course_lib.folder_cache"
+
+
 def test_flat_layout_has_no_labels(example, tmp_path):
     flat = tmp_path / "flat"
     flat.mkdir()

@@ -5,8 +5,8 @@ import torch
 from tiny_gan import MODEL_CFG, tiny_images
 
 from course_lib.data import to_float
-from course_lib.gan.few_shot import RunResult
 from course_lib.models.dcgan import build_dcgan
+from course_lib.studies.few_shot_runs import RunResult
 from course_lib.widgets.few_shot_explorer import ExplorerRun, few_shot_explorer
 
 

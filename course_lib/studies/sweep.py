@@ -15,9 +15,9 @@ import time
 
 import torch
 
+from ..gan.recipes import get_recipe, make_trainer
 from ..runtime import resolve_precision
 from .bench import flops_per_step
-from .recipes import get_recipe, make_trainer
 
 TRAIN_IMAGES = 60_000  # the catalog's training split, for seconds per epoch
 

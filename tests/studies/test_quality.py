@@ -1,12 +1,12 @@
-"""course_lib.gan.bench_quality: the FID-against-seconds loop (with a fake clock), the tutorial's recipe, the
+"""course_lib.studies.quality: the FID-against-seconds loop (with a fake clock), the tutorial's recipe, the
 calibration lines, and the plot."""
 
 import pytest
 import torch
 
-from course_lib.gan import bench_quality
 from course_lib.metrics.scorer import FidScorer
 from course_lib.models.dcgan import DCGANConfig
+from course_lib.studies import quality as bench_quality
 
 
 def fake_clock(seconds_per_chunk):

@@ -1,6 +1,6 @@
 """The one JSON report of ``data_scripts/gpu_check.sh``, from the files its steps left in OUT.
 
-    python data_scripts/gpu_report.py OUT > OUT/report.json
+    python -m tools.gpu_report OUT > OUT/report.json
 
 Each step (OUT/steps.jsonl: name, exit code, start and end) gets its seconds, its exit code and, when it
 failed, the tail of its stderr. Then what each step measured: the CUDA tests' summary line, bench's JSON

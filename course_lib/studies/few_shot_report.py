@@ -1,8 +1,9 @@
-"""The fine-tuning table: runs of ``few_shot.measure_run`` (one JSON line each) summarised per N and method as
+"""The fine-tuning table: runs of ``few_shot_runs.measure_run`` (one JSON line each) summarised per N and method as
 mean ± std over seeds (lesson 08, docs/models.md, data_scripts/finetune_table.py)."""
 
 from __future__ import annotations
 
+import importlib.resources
 import json
 import statistics
 from pathlib import Path
@@ -20,9 +21,15 @@ COLUMNS = (  # (key in a run, header, format)
 )
 
 
-def read_runs(path: Path) -> list[dict]:
-    """The runs in a JSON-lines file (an empty list for a missing file)."""
-    path = Path(path)
+def shipped_runs(name: str = "finetune_runs.jsonl") -> Path:
+    """A measured run file the package carries: ``course_lib/assets/results/NAME`` (in a checkout and after any
+    install; ``data_scripts/finetune_table.py`` appends to it in a checkout)."""
+    return Path(str(importlib.resources.files("course_lib") / "assets" / "results" / name))
+
+
+def read_runs(path: Path | None = None) -> list[dict]:
+    """The runs in a JSON-lines file, by default the shipped table's (an empty list for a missing file)."""
+    path = shipped_runs() if path is None else Path(path)
     if not path.exists():
         return []
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]

@@ -1,4 +1,4 @@
-"""course_lib.gan.tutorial: the tutorial data path gives the same tensors, the tutorial loop trains the same
+"""course_lib.studies.tutorial: the tutorial data path gives the same tensors, the tutorial loop trains the same
 architecture."""
 
 import pytest
@@ -6,8 +6,8 @@ import torch
 from torch import nn
 
 from course_lib.data import to_float
-from course_lib.gan import tutorial
 from course_lib.models.dcgan import DCGANConfig, build_dcgan
+from course_lib.studies import tutorial
 
 
 def uint8_images(n=16, seed=0):

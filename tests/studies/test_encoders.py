@@ -1,12 +1,12 @@
-"""course_lib.text2img.encoder_comparison: text->text recall with a perfect and a useless encoder, the cache,
+"""course_lib.studies.encoders: text->text recall with a perfect and a useless encoder, the cache,
 and the locked-text CLIP that learns from frozen vectors."""
 
 import pytest
 import torch
+from text2img.edition_files import constructed_edition
 
 from course_lib.models.clip import ClipConfig
-from course_lib.text2img.captions import ATTRIBUTES
-from course_lib.text2img.encoder_comparison import (
+from course_lib.studies.encoders import (
     PAIRS,
     cached,
     caption_pool,
@@ -15,7 +15,7 @@ from course_lib.text2img.encoder_comparison import (
     text_to_text,
     train_locked,
 )
-from text2img.edition_files import constructed_edition
+from course_lib.text2img.captions import ATTRIBUTES
 
 
 def oracle(captions):

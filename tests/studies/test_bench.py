@@ -1,9 +1,9 @@
-"""course_lib.gan.bench: the recognisability proxy counts exactly, FLOPs are counted, machine info is complete."""
+"""course_lib.studies.bench: the recognisability proxy counts exactly, FLOPs are counted, machine info is complete."""
 
 import torch
 from torch import nn
 
-from course_lib.gan import bench
+from course_lib.studies import bench
 
 
 def uint8_images(n=16, seed=0):

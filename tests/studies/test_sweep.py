@@ -1,10 +1,10 @@
-"""course_lib.gan.bench_sweep: every sweep point is measured with its own settings, threads are restored, and
+"""course_lib.studies.sweep: every sweep point is measured with its own settings, threads are restored, and
 the profile lists operators whose shares add up to at most 1."""
 
 import torch
 from tiny_gan import tiny_images
 
-from course_lib.gan.bench_sweep import profile_step, sweep
+from course_lib.studies.sweep import profile_step, sweep
 
 
 def test_sweep_measures_each_point_and_restores_the_thread_count():

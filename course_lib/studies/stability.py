@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import torch
 
+from ..gan.recipes import get_recipe, make_trainer
+from ..gan.sampling import sample
 from ..metrics.scorer import FidScorer
-from .recipes import get_recipe, make_trainer
-from .sampling import sample
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ opens with two generated cells: an "Open in Colab" link for that copy, and a set
 solutions copy is paired with its source by jupytext (``notebooks/jupytext.toml``), so saving it in JupyterLab
 writes the source; the learner copy is paired with nothing, so a learner's answers never reach the source.
 
-    python data_scripts/build_notebooks.py          # write every notebook
-    python data_scripts/build_notebooks.py --check  # exit 1 if a notebook is out of date (CI)
+    python -m tools.build_notebooks          # write every notebook
+    python -m tools.build_notebooks --check  # exit 1 if a notebook is out of date (CI)
 """
 
 from __future__ import annotations
@@ -111,7 +111,7 @@ def main(argv=None) -> int:
             out.write_text(text, encoding="utf-8")
     expected = {out for _, _, out in targets()}
     orphans = sorted(p for folder, _ in COPIES.values() for p in folder.glob("[0-9][0-9]_*.ipynb") if p not in expected)
-    verb = "out of date (run `python data_scripts/build_notebooks.py`)" if args.check else "written"
+    verb = "out of date (run `python -m tools.build_notebooks`)" if args.check else "written"
     for out in stale:
         print(f"{out.relative_to(ROOT)}: {verb}")
     for out in orphans:

@@ -17,15 +17,15 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from ..augment import add_noise
 from ..data import to_float
+from ..data.augment import add_noise
+from ..gan.recipes import get_recipe, make_trainer
+from ..gan.sampling import latent_noise, sample
 from ..metrics.scorer import FidScorer
 from ..models import build_models
 from ..models.dcgan import DCGANConfig
 from ..runtime import resolve_precision, select_device
 from .bench import timed
-from .recipes import get_recipe, make_trainer
-from .sampling import latent_noise, sample
 from .tutorial import TutorialLoop, endless, tutorial_loader
 
 TUTORIAL_MODEL = DCGANConfig(image_size=32, latent_dim=100, width=64, channels=1)

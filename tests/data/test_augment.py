@@ -1,11 +1,11 @@
-"""course_lib.augment: shapes, ranges, identity at strength 0, seeds, gradients, errors."""
+"""course_lib.data.augment: shapes, ranges, identity at strength 0, seeds, gradients, errors."""
 
 import pytest
 import torch
 from samples import square_products as images
 from torchvision.transforms import v2
 
-from course_lib.augment import ClassicAugment, ClassicConfig, DiffAugment, classic_pipeline, cutout, translate
+from course_lib.data.augment import ClassicAugment, ClassicConfig, DiffAugment, classic_pipeline, cutout, translate
 
 FULL = ClassicConfig(flip=0.5, rotate=20, translate=0.1, scale=0.2, crop=0.3, erase=0.5)
 

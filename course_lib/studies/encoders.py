@@ -25,10 +25,10 @@ import torch
 
 from ..models.clip import ClipConfig, LockedTextClip
 from ..runtime import eval_mode
-from .captions import LANGUAGES, Caption
-from .catalog import Edition
-from .contrastive import info_nce, match_matrix, recall_at
-from .encoder_training import caption_batch, embed_images, optimise, retrieval_of
+from ..text2img.captions import LANGUAGES, Caption
+from ..text2img.catalog import Edition
+from ..text2img.contrastive import info_nce, match_matrix, recall_at
+from ..text2img.encoder_training import caption_batch, embed_images, optimise, retrieval_of
 
 Embed = Callable[[list[str]], torch.Tensor]
 PAIRS = (("held_out_en", "seen_en"), ("held_out_zh", "seen_zh"), ("seen_zh", "seen_en"))

@@ -1,4 +1,5 @@
-"""data_scripts/catalog_expectations.py: its darkness reduction, and a tiny run end to end."""
+"""course_lib.studies.catalog: its darkness reduction and split, and data_scripts/catalog_expectations.py's tiny run
+end to end."""
 
 import json
 import subprocess
@@ -7,10 +8,9 @@ from pathlib import Path
 
 import torch
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "data_scripts"))
+from course_lib.studies.catalog import darkness, split
 
-from catalog_expectations import darkness, split  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_darkness_recovers_the_product_from_a_coloured_photo_on_white():

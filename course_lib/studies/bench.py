@@ -19,10 +19,10 @@ from dataclasses import asdict, dataclass
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 
+from ..gan.recipes import get_recipe, make_trainer, steps_for_epochs
+from ..gan.sampling import sample
 from ..models import build_models
 from ..runtime import cpu_model, resolve_precision, select_device
-from .recipes import get_recipe, make_trainer, steps_for_epochs
-from .sampling import sample
 from .tutorial import TutorialLoop, endless, tutorial_loader
 
 CONFIDENT = 0.9  # a sample is recognised when the classifier gives one class >= 90 %

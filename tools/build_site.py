@@ -1,7 +1,7 @@
 """Build the course's static site: every lesson with its outputs, the README as the front page, and the docs.
 
-    python data_scripts/build_site.py                  # from the lessons `pytest` ran (fast mode), into build/site/
-    python data_scripts/build_site.py --execute full   # run every lesson at full size first (the Pages workflow)
+    python -m tools.build_site                  # from the lessons `pytest` ran (fast mode), into build/site/
+    python -m tools.build_site --execute full   # run every lesson at full size first (the Pages workflow)
 
 The outputs are never committed to the notebooks. A lesson page is made from an executed copy of the learner
 notebook: ``build/lessons/full/`` (``--execute full``, a maintainer's run) when its cells match the notebook,
@@ -29,9 +29,8 @@ from pathlib import Path
 
 import nbformat
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import build_notebooks  # noqa: E402
-from build_notebooks import ROOT, colab_url, repository  # noqa: E402
+from . import build_notebooks
+from .build_notebooks import ROOT, colab_url, repository
 
 LESSONS, SITE = ROOT / "build" / "lessons", ROOT / "build" / "site"
 LINK = re.compile(r'(href|src)="([^"]*)"')
@@ -166,7 +165,7 @@ def build(out: Path = SITE) -> dict[str, str]:
     missing = [p.name for p in lessons() if executed_copy(p) is None]
     if missing:
         print(f"no executed copy of {', '.join(missing)} matches the notebook today: run `pytest` (fast mode) "
-              "or `python data_scripts/build_site.py --execute fast|full` first", file=sys.stderr)
+              "or `python -m tools.build_site --execute fast|full` first", file=sys.stderr)
         raise SystemExit(2)
     pages = {}
     for notebook in lessons():

@@ -1,10 +1,10 @@
-"""course_lib.gan.few_shot_report: runs read back from JSON lines, mean ± std per N and method, the table."""
+"""course_lib.studies.few_shot_report: runs read back from JSON lines, mean ± std per N and method, the table."""
 
 import json
 
 import pytest
 
-from course_lib.gan.few_shot_report import COLUMNS, format_table, read_runs, summarise
+from course_lib.studies.few_shot_report import COLUMNS, format_table, read_runs, summarise
 
 
 def run(n, method, seed, fid):
@@ -25,3 +25,12 @@ def test_summary_is_mean_and_sample_std_per_n_and_method(tmp_path):
     table = format_table(runs).splitlines()
     assert table[0].startswith("| N | method | seeds | FID at the stop") and len(table) == 4
     assert "| 100 | full | 2 | 3.00 ± 1.41 |" in table[3] and "| 10 | full | 1 | 8.00 |" in table[2]
+
+
+def test_the_shipped_table_is_package_data_and_read_by_default():
+    from course_lib.studies.few_shot_report import read_runs, shipped_runs
+
+    path = shipped_runs()
+    assert path.parts[-4:] == ("course_lib", "assets", "results", "finetune_runs.jsonl") and path.is_file()
+    runs = read_runs()
+    assert len(runs) == 72 and {r["seed"] for r in runs} == {0, 1, 2} and runs == read_runs(path)

@@ -1,4 +1,4 @@
-"""course_lib.gan.stability: the same real-data budget for every kind, one Run per kind and seed."""
+"""course_lib.studies.stability: the same real-data budget for every kind, one Run per kind and seed."""
 
 import dataclasses
 
@@ -6,9 +6,10 @@ import pytest
 import torch
 from tiny_gan import tiny_images
 
-from course_lib.gan import recipes, stability
+from course_lib.gan import recipes
 from course_lib.models.dcgan import DCGANConfig
 from course_lib.models.wgan import WGANConfig
+from course_lib.studies import stability
 
 
 @pytest.fixture
