@@ -2,6 +2,10 @@
 
     python data_scripts/encoder_comparison.py runs/text2img_s0/checkpoint.pt runs/text2img_s1/checkpoint.pt \
         runs/text2img_s2/checkpoint.pt > encoder_comparison.json
+    python data_scripts/encoder_comparison.py --pairs checkpoints/text2img.pt   # the example pairs only, seconds
+
+``--pairs`` prints the cosine of a few example pairs of descriptions (``studies.encoders.EXAMPLE_PAIRS``: one
+attribute changed, another language, another phrasing) under e5-small and under the checkpoint's course encoder.
 
 For every course checkpoint: text->text recall@1 (``encoder_comparison.text_to_text``) and text->image
 recall@1/@5 (``encoder_training.retrieval``) on 1000 test products. For e5-small: text->text once (it is not
@@ -18,7 +22,14 @@ import time
 from functools import partial
 
 from course_lib.runtime import configure_cpu_threads
-from course_lib.studies.encoders import cached, caption_pool, locked_retrieval, text_to_text, train_locked
+from course_lib.studies.encoders import (
+    cached,
+    caption_pool,
+    locked_retrieval,
+    pair_cosines,
+    text_to_text,
+    train_locked,
+)
 from course_lib.studies.tables import mean_std
 from course_lib.text2img.catalog import edition
 from course_lib.text2img.encoder_training import embed_texts, retrieval
@@ -72,9 +83,19 @@ def table(result: dict) -> str:
     return "\n".join(rows)
 
 
+def pairs(path: str) -> dict:
+    """The example pairs' cosines under e5-small and under the course encoder of ``path``."""
+    model = load(path)
+    return {"e5-small": pair_cosines(E5Small(threads=2).encode),
+            "course": pair_cosines(partial(embed_texts, model.clip, model.tokenizer))}
+
+
 def main(paths: list[str]) -> None:
     configure_cpu_threads()
-    result = {"course": course(paths)}
+    if paths[:1] == ["--pairs"]:
+        print(json.dumps(pairs(paths[1]), indent=1, ensure_ascii=False))
+        return
+    result = {"course": course(paths), "pairs": pairs(paths[0])}
     result["e5"] = e5(paths[0], [r["seed"] for r in result["course"]])
     print(json.dumps(result, indent=1))
     print(table(result), file=sys.stderr)

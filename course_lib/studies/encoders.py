@@ -66,6 +66,17 @@ def text_to_text(embed: Embed, data: Edition, seed: int = 0) -> dict[str, float]
     return out
 
 
+EXAMPLE_PAIRS = (("a red dress", "a blue dress"), ("a red dress", "a red coat"), ("a red dress", "红色连衣裙"),
+                 ("a red dress", "looking for a red dress"), ("蓝色的运动鞋", "红色的运动鞋"))
+
+
+def pair_cosines(embed: Embed, pairs=EXAMPLE_PAIRS) -> dict[str, float]:
+    """{'A | B': cosine of A's and B's vectors} under ``embed`` (an encoder of unit vectors): how close it puts
+    two descriptions that differ in one attribute, in language, or in phrasing."""
+    vectors = embed([text for pair in pairs for text in pair])
+    return {f"{a} | {b}": round(float(vectors[2 * i] @ vectors[2 * i + 1]), 3) for i, (a, b) in enumerate(pairs)}
+
+
 def caption_pool(data: Edition, per_image: int, seed: int) -> tuple[torch.Tensor, list[Caption]]:
     """(image index (per_image * N,), one seen caption each, English or 中文 at random): the fixed captions a
     locked text tower trains on."""

@@ -66,3 +66,12 @@ def test_the_locked_tower_learns_from_frozen_vectors_and_is_seeded():
     assert all(0.0 <= r["1"] <= r["5"] <= 1.0 for r in result.values())
     with pytest.raises(ValueError, match="one row per pool caption"):
         train_locked(data, index[:5], captions, vectors, 1, cfg=cfg, progress=False)
+
+
+def test_pair_cosines_are_the_dot_products_of_each_pairs_unit_vectors():
+    from course_lib.studies.encoders import pair_cosines
+
+    table = {"a": torch.tensor([1.0, 0.0]), "b": torch.tensor([0.6, 0.8]), "c": torch.tensor([0.0, 1.0])}
+    embed = lambda texts: torch.stack([table[t] for t in texts])  # noqa: E731
+    found = pair_cosines(embed, pairs=(("a", "b"), ("a", "c"), ("b", "b")))
+    assert found == {"a | b": 0.6, "a | c": 0.0, "b | b": 1.0}
