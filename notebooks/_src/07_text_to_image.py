@@ -396,7 +396,9 @@ print(f"FID on the course scale: {result['fid_course']:.2f}")
 # Measured 2026-12-02 on the 2-core CPU (`python data_scripts/encoder_comparison.py`, 8 min 38 s, of which
 # 6 min 33 s went to e5 embedding about 16,000 captions; recall@5 is in `docs/models.md`). On *these* captions
 # our small encoder wins, and the reason is instructive. e5 places texts by general meaning: "a red dress" and
-# "a blue dress" are close (cosine 0.89), so among the English captions the nearest one to a Chinese caption
+# "a blue dress" are close (cosine 0.89, closer than "a red dress" and "红色连衣裙" at 0.86; our encoder puts the
+# two dresses at 0.09: `python data_scripts/encoder_comparison.py --pairs checkpoints/text2img.pt`, in
+# `docs/models.md`), so among the English captions the nearest one to a Chinese caption
 # describes the same product only 7.6 % of the time. Our encoder was trained to separate exactly the
 # attributes these captions name, in both languages, and the held-out connectors ("looking for", "please",
 # 求购) are mostly `[UNK]` to it, which word dropout taught it to ignore. With e5 locked and our image encoder
