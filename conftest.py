@@ -13,8 +13,6 @@ import matplotlib
 import nbformat
 import pytest
 
-from course_lib.runtime import cpu_model
-
 os.environ["COURSE_FAST"] = "1"
 if os.environ.get("ATEN_CPU_CAPABILITY"):
     # torch 2.14.1's inductor cache does not tell a kernel built for one ATEN_CPU_CAPABILITY from another's: a
@@ -46,6 +44,8 @@ def pytest_runtest_makereport(item, call):
 
 
 def pytest_sessionfinish(session):
+    from course_lib.runtime import cpu_model  # here, not at the top: torch loads after the settings above
+
     notebooks = Path(__file__).resolve().parent / "notebooks"
     for path, outputs in _cell_outputs.items():
         if not path.is_relative_to(notebooks):

@@ -18,6 +18,7 @@ the list of what failed, 2 when a lesson has no executed copy yet.
 from __future__ import annotations
 
 import argparse
+import functools
 import html
 import os
 import posixpath
@@ -44,9 +45,10 @@ def site_url(page: str = "") -> str:
     return f"https://{owner}.github.io/{name}/{page}"
 
 
-def lessons() -> list[Path]:
-    """The learner copies, in lesson order (the site shows what a learner opens)."""
-    return [out for _, copy, out in build_notebooks.targets() if copy == "learner"]
+@functools.lru_cache(maxsize=1)
+def lessons() -> tuple[Path, ...]:
+    """The learner copies, in lesson order (the site shows what a learner opens); listed once per process."""
+    return tuple(out for _, copy, out in build_notebooks.targets() if copy == "learner")
 
 
 def same_inputs(a, b) -> bool:
@@ -162,14 +164,14 @@ def banner(nb, notebook: Path) -> str:
 
 def build(out: Path = SITE) -> dict[str, str]:
     """Write the site into ``out``; returns {site page: its HTML}. SystemExit(2) names lessons not executed yet."""
-    missing = [p.name for p in lessons() if executed_copy(p) is None]
+    executed = {notebook: executed_copy(notebook) for notebook in lessons()}  # each notebook read once
+    missing = [p.name for p, nb in executed.items() if nb is None]
     if missing:
         print(f"no executed copy of {', '.join(missing)} matches the notebook today: run `pytest` (fast mode) "
               "or `python -m tools.build_site --execute fast|full` first", file=sys.stderr)
         raise SystemExit(2)
     pages = {}
-    for notebook in lessons():
-        nb = executed_copy(notebook)
+    for notebook, nb in executed.items():
         page = f"lessons/{notebook.stem}.html"
         body = render(nb, notebook.stem)
         body = body.replace("<main>", "<main>" + banner(nb, notebook), 1) if "<main>" in body else banner(

@@ -515,7 +515,8 @@ display(Image(filename=str(out / "validation.png")), Image(filename=str(out / "s
 # - **Patience too short early in a run**, when the curve is noisy: the first plateau is not the last (the N = 100
 #   run stopped 26 % above the FID it reached later, `docs/models.md`).
 # - **A batch as large as the photos.** With batch = min(64, N), every real batch at N ≤ 64 holds all N photos,
-#   so D's BatchNorm sees the same real statistics at every step, which makes memorising easier.
+#   so D's BatchNorm sees the same real statistics at every step, which can make memorising easier (a
+#   reasoning, not measured here).
 # - **Frozen blocks with BatchNorm in training mode** still move their running statistics (section 2).
 # - **Augmentation too strong for the image size.** DiffAugment's cutout hides half of a 28-pixel photo (lesson
 #   01 calls it strong); here it made every cell of the table worse.
