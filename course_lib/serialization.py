@@ -1,5 +1,5 @@
 """Files the library writes and reads: atomic writes, a safe reader, format checks, configs from plain dicts,
-random-number states, checksums and the user cache.
+checksums, the user cache and the shipped-checkpoints folder (a GAN run's random states are ``gan.rng``'s).
 
 Every course_lib file (training checkpoints, slim generator files, U-Net files, cached features) is a dict of
 tensors and plain Python values, written by ``atomic_save`` and read by ``read_torch_file`` with
@@ -19,12 +19,10 @@ import importlib.resources
 import json
 import os
 import pickle
-import random
 import tempfile
 import zipfile
 from pathlib import Path
 
-import numpy as np
 import torch
 
 
@@ -32,17 +30,19 @@ class CheckpointError(ValueError):
     """The file is not a usable checkpoint, or not one for this run; the message says why."""
 
 
-def check_format(obj, path, fmt: str, version: int, keys, what: str, hint: str) -> dict:
-    """``obj`` (a loaded file) if it carries format marker ``fmt``, version ``version`` and every key in ``keys``.
+def check_format(obj, path, fmt: str, version, keys, what: str, hint: str) -> dict:
+    """``obj`` (a loaded file) if it carries format marker ``fmt``, a version in ``version`` (an int, or a tuple of
+    the versions this course_lib reads) and every key in ``keys``.
 
     Otherwise a CheckpointError naming ``path`` and what is wrong; ``what`` names the kind of file with its
     article ("an editing U-Net file") and ``hint`` says which file to pass instead.
     """
     if not isinstance(obj, dict) or obj.get("format") != fmt:
         raise CheckpointError(f"{path} is a torch file but not {what} (no format marker {fmt!r}); {hint}")
-    if obj.get("version") != version:
+    versions = version if isinstance(version, tuple) else (version,)
+    if obj.get("version") not in versions:
         raise CheckpointError(f"{path} has format version {obj.get('version')} ({what}); this course_lib reads "
-                              f"version {version}.")
+                              f"version {' and '.join(map(str, versions))}.")
     missing = [key for key in keys if key not in obj]
     if missing:
         raise CheckpointError(f"{path} is missing keys {missing}: it was truncated or written by other code.")
@@ -61,43 +61,6 @@ def config_from_dict(cls, values: dict, what: str = "config"):
         raise ValueError(f"{what} has unknown fields {unknown}; {cls.__name__} has {sorted(names)}. "
                          "Is the file from another kind or version?")
     return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in values.items()})
-
-
-def rng_states() -> dict:
-    """The global random states of python, numpy, torch and every CUDA device, as safe-to-load values."""
-    _, keys, pos, has_gauss, cached = np.random.get_state()
-    return {"python": random.getstate(),
-            "numpy": {"keys": torch.from_numpy(keys.astype(np.int64)), "pos": int(pos),
-                      "has_gauss": int(has_gauss), "cached_gaussian": float(cached)},
-            "torch": torch.get_rng_state(),
-            "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else []}
-
-
-def set_rng_states(state: dict) -> None:
-    """Restore what ``rng_states()`` returned (CUDA states only when the same number of GPUs is present)."""
-    random.setstate(state["python"])
-    n = state["numpy"]
-    np.random.set_state(("MT19937", n["keys"].numpy().astype(np.uint32), n["pos"], n["has_gauss"],
-                         n["cached_gaussian"]))
-    torch.set_rng_state(state["torch"])
-    if state["cuda"] and torch.cuda.is_available() and len(state["cuda"]) == torch.cuda.device_count():
-        torch.cuda.set_rng_state_all(state["cuda"])
-
-
-def rng_owner_state(fn) -> dict | None:
-    """RNG state of an augment/regularizer that owns one (``state_dict()`` or a ``generator``), else None."""
-    if hasattr(fn, "state_dict"):
-        return fn.state_dict()
-    generator = getattr(fn, "generator", None)
-    return {"generator": generator.get_state()} if isinstance(generator, torch.Generator) else None
-
-
-def load_rng_owner_state(fn, state: dict | None) -> None:
-    """Restore what ``rng_owner_state`` returned."""
-    if state is not None and hasattr(fn, "load_state_dict"):
-        fn.load_state_dict(state)
-    elif state is not None:
-        fn.generator.set_state(state["generator"])
 
 
 class WriteError(OSError):

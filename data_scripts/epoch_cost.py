@@ -13,24 +13,21 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import time
 
 from course_lib.data import training_data
 from course_lib.gan import recipes
 from course_lib.runtime import PRECISIONS, configure_cpu_threads
+from course_lib.studies.timing import timed_steps
 
 
 def epoch_seconds(kind: str, images, labels, precision: str, warmup: int) -> dict:
     recipe = recipes.get_recipe(kind)
     trainer = recipes.make_trainer(kind, recipe.model, recipe.train, images, labels, "auto", precision=precision)
     steps = recipes.steps_for_epochs(trainer, 1)
-    trainer.run(warmup, progress=False)
-    trainer.flush()
-    start = time.perf_counter()
-    trainer.run(steps, progress=False)
-    trainer.flush()
+    timed_steps(trainer, warmup, trainer.device)
+    seconds = timed_steps(trainer, steps, trainer.device)
     return {"kind": kind, "precision": trainer.precision, "generator_steps": steps,
-            "epoch_s": round(time.perf_counter() - start, 1), "load_average": round(os.getloadavg()[0], 2)}
+            "epoch_s": round(seconds, 1), "load_average": round(os.getloadavg()[0], 2)}
 
 
 def main(argv=None) -> int:

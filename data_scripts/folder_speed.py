@@ -24,6 +24,7 @@ import torch
 from course_lib.gan import recipes
 from course_lib.photos.folders import load_image_folder, make_example_folder
 from course_lib.runtime import configure_cpu_threads, select_device
+from course_lib.studies.timing import timed_steps
 
 
 def measure(folder: Path, size: int, channels: int, steps: int, device) -> dict:
@@ -38,15 +39,8 @@ def measure(folder: Path, size: int, channels: int, steps: int, device) -> dict:
     model_cfg = dataclasses.replace(recipe.model, image_size=size, channels=channels)
     train_cfg = dataclasses.replace(recipe.train, batch_size=64)
     trainer = recipes.make_trainer("dcgan", model_cfg, train_cfg, data.images, None, device, log_every=10**9)
-    trainer.run(3)
-    if device.type == "cuda":
-        torch.cuda.synchronize()
-    start = time.perf_counter()
-    trainer.run(steps)
-    trainer.flush()
-    if device.type == "cuda":
-        torch.cuda.synchronize()
-    seconds = time.perf_counter() - start
+    timed_steps(trainer, 3, device)  # warm-up
+    seconds = timed_steps(trainer, steps, device)
     per_second = steps * 64 / seconds
     return {"size": size, "channels": channels, "photos": len(data.images), "skipped": len(data.skipped),
             "first_load_s": round(first, 2), "cached_load_s": round(cached, 3),

@@ -26,6 +26,7 @@ import torch
 from course_lib.data import training_data
 from course_lib.gan import recipes, steps
 from course_lib.runtime import configure_cpu_threads, resolve_precision
+from course_lib.studies.timing import timed_steps
 
 CANDIDATES = ("baseline", "adam-foreach", "adam-fused", "no-grad-norms", "channels-last", "torch-compile")
 
@@ -57,10 +58,7 @@ def timed_round(trainer, candidate: str, count: int) -> float:
     if candidate == "no-grad-norms":
         steps.grad_norm = lambda module: torch.zeros(())
     try:
-        start = time.perf_counter()
-        trainer.run(count)
-        trainer.flush()
-        return count * trainer.batches.batch_size / (time.perf_counter() - start)
+        return count * trainer.batches.batch_size / timed_steps(trainer, count, trainer.device)
     finally:
         steps.grad_norm = original
 

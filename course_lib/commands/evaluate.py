@@ -1,6 +1,7 @@
 """``python -m course_lib evaluate CHECKPOINT [--n 10000] [--json]``: every metric of a trained model.
 
-The file's ``kind`` entry picks the evaluator of that kind in ``kinds.KINDS`` (``commands.evaluators``).
+The file is read once (``model_file.open_model_file``); its ``kind`` entry picks the evaluator of that kind in
+``kinds.KINDS`` (``commands.evaluators``), which gets the loaded contents.
 ``run`` adds ``kind``, ``checkpoint`` and ``seconds`` to the evaluator's payload and prints it as JSON
 or as the evaluator's text report.
 """
@@ -12,11 +13,11 @@ import time
 from pathlib import Path
 
 from ..runtime import configure_cpu_threads
-from ..serialization import read_torch_file
 from . import UserError
 from .args import count, seed
 from .flags import add_device
 from .kinds import KINDS
+from .model_file import open_model_file
 
 
 def register(subparsers) -> None:
@@ -44,33 +45,17 @@ def register(subparsers) -> None:
     p.set_defaults(run=run)
 
 
-def checkpoint_kind(path: Path) -> str:
-    """The ``kind`` entry of a course_lib model file; UserError saying what the file is instead."""
-    if path.is_dir():
-        raise UserError(f"{path} is a folder; pass the file inside it, e.g. {path / 'checkpoint.pt'}.")
-    obj = read_torch_file(path, "model file", missing_hint="`python -m course_lib train KIND --out DIR` writes "
-                          "DIR/checkpoint.pt, and the repository ships checkpoints/KIND.pt.")
-    kind = obj.get("kind") if isinstance(obj, dict) else None
-    if not isinstance(kind, str):
-        raise UserError(f"{path} is a torch file but names no model kind; pass a checkpoint.pt written by "
-                        "`train` or a file written by course_lib.gan.checkpoint.save_pretrained.")
-    if kind not in KINDS:
-        raise UserError(f"{path} holds a model of kind {kind!r}, which `evaluate` does not know; it evaluates "
-                        f"{', '.join(sorted(KINDS))}.")
-    return kind
-
-
 def run(args) -> int:
     """Check the arguments, dispatch on the file's kind, print text or JSON."""
     if args.n is not None and args.n < 2:
         raise UserError(f"--n must be at least 2 (FID needs a covariance), got {args.n}; 10000 is the standard.")
     start = time.perf_counter()
     path = Path(args.checkpoint)
-    kind = checkpoint_kind(path)
+    kind, obj = open_model_file(path, "evaluate")
     if args.n is None:
         args.n = KINDS[kind].default_n
     configure_cpu_threads()
-    payload, text = KINDS[kind].evaluate(path, args)
+    payload, text = KINDS[kind].evaluate(path, obj, args)
     result = {"kind": kind, "checkpoint": str(path), **payload, "seconds": round(time.perf_counter() - start, 2)}
     if args.json:
         print(json.dumps(result, indent=2, ensure_ascii=False, allow_nan=False))

@@ -1,4 +1,5 @@
-"""What ``python -m course_lib evaluate`` runs per model family: ``(payload, text) = evaluator(path, args)``.
+"""What ``python -m course_lib evaluate`` runs per model family: ``(payload, text) = evaluator(path, obj, args)``,
+``obj`` the file's contents, read once by ``model_file.open_model_file``.
 
 ``payload`` is a JSON-ready dict with at least ``n``, ``seed`` and ``metrics`` (a flat dict of numbers),
 ``text`` the readable report. The GAN evaluator (dcgan, cgan, wgan-gp; training checkpoints or slim
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from ..categories import CLASS_NAMES
 from ..editing.evaluation import evaluate_unet, flat_metrics, format_unet_report
-from ..gan.checkpoint import read_generator
+from ..gan.checkpoint import generator_from
 from ..gan.sampling import sample
 from ..runtime import select_device
 from . import UserError
@@ -102,11 +103,11 @@ def gan_report(payload: dict, kind: str) -> str:
     return "\n".join(lines)
 
 
-def gan_evaluator(path: Path, args) -> tuple[dict, str]:
-    """Evaluator of the noise-to-image kinds: load the EMA generator, sample, score everything."""
+def gan_evaluator(path: Path, obj: dict, args) -> tuple[dict, str]:
+    """Evaluator of the noise-to-image kinds: rebuild the EMA generator, sample, score everything."""
     from ..metrics import EvaluationConfig, evaluate_generator
 
-    generator, obj = read_generator(path, device=select_device(args.device))
+    generator = generator_from(obj, path, device=select_device(args.device))
     if not judgeable(generator.cfg):
         return photo_evaluation(path, generator, obj, args)
     folder = getattr(args, "data", None)
@@ -155,9 +156,9 @@ def photo_evaluation(path: Path, generator, obj: dict, args) -> tuple[dict, str]
     return payload, text
 
 
-def unet_evaluator(path: Path, args) -> tuple[dict, str]:
+def unet_evaluator(path: Path, obj: dict, args) -> tuple[dict, str]:
     """Evaluator of editing U-Net files: PSNR/SSIM of every task against the classical baselines.
 
     Uses ``args.n`` (at most the 10000 test images), ``args.seed`` and ``args.device``."""
-    result = evaluate_unet(path, n=min(args.n, 10_000), seed=args.seed, device=select_device(args.device))
+    result = evaluate_unet(path, n=min(args.n, 10_000), seed=args.seed, device=select_device(args.device), obj=obj)
     return {**result, "metrics": flat_metrics(result)}, format_unet_report(result)

@@ -16,18 +16,25 @@ import torch
 
 from ..categories import CLASS_NAMES, category_index
 from ..data import load_fashion_mnist, to_float
-from ..gan.checkpoint import load_checkpoint, read_generator, restore_trainer, save_checkpoint, save_pretrained
+from ..gan.checkpoint import (
+    generator_network,
+    load_checkpoint,
+    model_config_dict,
+    restore_trainer,
+    save_checkpoint,
+    save_pretrained,
+)
 from ..gan.few_shot import Method, finetune_trainer, new_line
-from ..gan.finetune import EarlyStopping, validation_fid
-from ..models import GAN_KINDS, get_model_kind
+from ..gan.scoring import EarlyStopping, validation_fid
 from ..photos import load_photo_folder
 from ..plots import save_figure
 from ..runtime import configure_cpu_threads, fast_mode, say, select_device
-from ..serialization import read_torch_file
 from . import UserError
 from .args import count, seed
 from .flags import add_device, add_precision
 from .gan_run import check_same_precision
+from .kinds import KINDS
+from .model_file import open_model_file
 from .runs import RunFolder
 from .train_gan import write_gan_artefacts
 
@@ -58,25 +65,24 @@ def register(subparsers) -> None:
 
 
 def base_file(path: Path) -> dict:
-    """The base's contents, checked: a GAN kind without labels; UserError saying what it is instead."""
-    obj = read_torch_file(path, "base checkpoint", missing_hint="`python -m course_lib train dcgan --out DIR` writes "
-                          "DIR/checkpoint.pt, and the repository ships checkpoints/dcgan.pt.")
-    kind = obj.get("kind") if isinstance(obj, dict) else None
-    if kind == "unet":
-        raise UserError(f"{path} is an editing U-Net, which restores photos and draws none: fine-tune a GAN "
-                        "(checkpoints/dcgan.pt, checkpoints/wgan_gp.pt or a `train` checkpoint).")
-    if kind not in GAN_KINDS:
-        raise UserError(f"{path} names no GAN kind (kind {kind!r}); fine-tune one of {', '.join(sorted(GAN_KINDS))}.")
-    if get_model_kind(kind).conditional:
-        raise UserError(f"{path} is a conditional GAN ({kind}): adding the new line as an eleventh class is not "
-                        "supported yet; fine-tune an unconditional one (dcgan, wgan-gp).")
-    config = obj.get("config", {}).get("model", {}) if isinstance(obj.get("config"), dict) else {}
+    """The base's contents, read once and checked: a kind ``finetune`` takes (``Kind.finetune_refusal``), a 28x28
+    catalog model whose generator rebuilds; UserError saying what it is instead."""
+    kind, obj = open_model_file(path, "finetune", "base checkpoint", missing_hint=(
+        "`python -m course_lib train dcgan --out DIR` writes DIR/checkpoint.pt, and the repository ships "
+        "checkpoints/dcgan.pt."))
+    refusal = KINDS[kind].finetune_refusal
+    if refusal is not None:
+        raise UserError(f"{path} {refusal}")
+    try:
+        config = model_config_dict(obj)
+    except (KeyError, TypeError):
+        config = {}
     if config.get("image_size", 28) not in (28, 32) or config.get("channels", 1) != 1:
         raise UserError(f"{path} draws {config.get('image_size')}-px photos (`train --data`): fine-tuning is for the "
                         "28x28 catalog models, judged by the course classifier; to adapt a photo model, continue "
                         "its training on the new folder with `train --data DIR` instead.")
-    # a slim file: only its dict is wanted (the generator read_generator checks is dropped), so nothing runs
-    return load_checkpoint(path) if "discriminator" in obj else read_generator(path, device="cpu")[1]
+    generator_network(obj, path)  # checks the file and that its generator rebuilds; nothing runs
+    return obj
 
 
 def line_data(args, fast: bool) -> tuple[torch.Tensor, torch.Tensor, str]:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import torch
 
+from ..gan.checkpoint import model_config_dict
 from ..models import get_model_kind
 from ..photos.folders import layout, load_image_folder
 from ..runtime import is_main_process, say
@@ -79,7 +80,10 @@ def check_trained_on(folder, obj: dict, path) -> str:
     too as long as its absolute path still exists.
     """
     saved = (obj.get("extra") or {}).get("data")
-    model = (obj.get("config") or {}).get("model") or {}
+    try:
+        model = model_config_dict(obj)
+    except (KeyError, TypeError):
+        model = {}
     if saved is None:
         if model.get("image_size", 28) in (28, 32) and model.get("channels", 1) == 1:
             raise UserError(f"--data is for generators of photos (`train --data`); {path} draws catalog thumbnails "

@@ -40,16 +40,16 @@ def tagger_text(model, images) -> str:
     return "\n".join(rows)
 
 
-def sample_prompt(args) -> int:
+def sample_prompt(path, obj: dict, args) -> int:
     """Check the prompt, draw ``args.n`` images of it, write them in the ``--out`` form, print the notes."""
     given = [f"--{name}" for name in REFUSED if getattr(args, name, None) is not None] + \
         (["--no-ema"] if args.no_ema else [])
     if given:
         raise UserError(f"{', '.join(given)}: not for a text2img file, which draws what --prompt describes.")
     if args.prompt is None:
-        raise UserError(f"{args.checkpoint} is a text-to-image model: pass --prompt \"a red dress\" "
+        raise UserError(f"{path} is a text-to-image model: pass --prompt \"a red dress\" "
                         "(or \"红色连衣裙\").")
-    model = load(args.checkpoint, device=select_device(args.device))
+    model = load(path, device=select_device(args.device), obj=obj)
     try:
         images, check = model.generate(args.prompt, n=args.n, seed=args.seed)
     except PromptError as error:

@@ -44,12 +44,12 @@ def format_report(result: dict) -> str:
     return "\n".join(lines)
 
 
-def text2img_evaluator(path: Path, args) -> tuple[dict, str]:
+def text2img_evaluator(path: Path, obj: dict, args) -> tuple[dict, str]:
     """Evaluator of text2img files. Uses ``args.n`` (test prompts), ``args.seed`` and ``args.device``."""
     given = [flag for flag, on in (("--calibration", args.calibration), ("--inception-weights",
              args.inception_weights), ("--data", args.data), ("--no-gan-train", args.no_gan_train)) if on]
     if given:
         raise UserError(f"{', '.join(given)}: not for a text2img file (it is scored on the colour edition).")
     device = select_device(args.device)
-    result = evaluate_text2img(load(path, device=device), n=args.n, seed=args.seed, device=device)
+    result = evaluate_text2img(load(path, device=device, obj=obj), n=args.n, seed=args.seed, device=device)
     return result, format_report(result)

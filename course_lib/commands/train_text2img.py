@@ -26,12 +26,11 @@ from ..runtime import (
 )
 from ..text2img.catalog import edition, training_thresholds
 from ..text2img.model import load, save
-from ..text2img.training import FAST_RECIPE, PHASES, RECIPE, train_phases
+from ..text2img.training import FAST_IMAGES, FAST_RECIPE, PHASES, RECIPE, train_phases
 from .runs import RunFolder
 
 EXAMPLE_PROMPTS = ("a red dress", "红色宽松连衣裙", "a light blue ankle boot", "一双黑色短靴", "a dark green coat",
                    "黄色花纹T恤", "a wide pink bag", "紫色修身长裤")
-FAST_IMAGES = 2048
 
 
 def recipe_for(args, fast: bool):

@@ -4,8 +4,9 @@ checks, and the callbacks they hang on the trainer (``commands.train_gan`` calls
 - ``--augment``: a DiffAugment policy, part of the train config (``TrainConfig.augment``), so ``--resume`` with
   another one is refused by the checkpoint's config check.
 - ``--eval-every N``: every N generator steps, the course FID of the EMA generator (``finetune``'s scorer:
-  ``gan.finetune.validation_fid``, the course classifier's features, wrapped in its ``EarlyStopping`` that never
-  stops) against real images it was not trained on: the catalog's test split (without an ``--exclude-category``).
+  ``gan.scoring.validation_fid``, the course classifier's features, in the one scoring callback, ``ScoreEvery``,
+  without a patience) against real images it was not trained on: the catalog's test split (without an
+  ``--exclude-category``).
   A photo folder (``--data``) has no held-out split: its reference is a seeded slice of its own training photos,
   and only 32-px grey folders can be scored, the input the course classifier knows (as ``evaluate`` decides);
   other folders are refused, and ``evaluate`` scores them in Inception features after training. 200 samples
@@ -28,7 +29,7 @@ from tqdm.auto import tqdm
 from ..data import load_fashion_mnist, to_float
 from ..data.augment import DIFF_OPS
 from ..gan.checkpoint import save_pretrained
-from ..gan.finetune import EarlyStopping, validation_fid
+from ..gan.scoring import ScoreEvery, validation_fid
 from ..gan.tensorboard import INSTALL_HINT, TensorBoardLogger, TrackingUnavailable, summary_writer_class
 from ..runtime import is_main_process
 from . import UserError
@@ -37,7 +38,6 @@ from .evaluators import judgeable
 
 EVAL_IMAGES = {True: 200, False: 1000}  # samples per evaluation, by fast mode (finetune's numbers)
 STATE_KEY = "fid_evaluation"
-NEVER = 10**9  # EarlyStopping's patience: it keeps the curve and the best, and never stops the run
 
 
 def augment_policy(value: str) -> str:
@@ -144,7 +144,8 @@ class FIDEvaluation:
 
     def __init__(self, reference: torch.Tensor, what: str, every: int, n: int, best_path, kind: str, model_cfg,
                  data: dict | None = None):
-        self.stopper = EarlyStopping(validation_fid(reference, n=n), every, patience=NEVER)
+        # scores and keeps the best value; best.pt holds the best weights, so the checkpoint keeps the curve only
+        self.stopper = ScoreEvery(validation_fid(reference, n=n), every, keep_weights=False)
         self.what, self.every, self.n, self.best_path = what, every, n, best_path
         self.kind, self.model_cfg, self.data = kind, model_cfg, dict(data or {})  # data: for `sample --data`
 
@@ -153,7 +154,6 @@ class FIDEvaluation:
             return
         self.stopper(trainer)
         step, fid = self.stopper.curve[-1]
-        self.stopper.best_state = None  # best.pt holds the best weights; the checkpoint keeps the curve only
         trainer.history.record(step, "fid", fid)
         best = self.stopper.best_step == step
         if best:

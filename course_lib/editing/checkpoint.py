@@ -7,9 +7,13 @@ True)`` reads it without running pickled code):
     {"format": FORMAT, "version": VERSION, "kind": "unet",
      "run": {"tasks": [...], "model": asdict(UNetConfig), "fit": asdict(FitConfig), "batch_size": int,
              "adversarial": bool},
-     "tasks": {task: {"model": asdict(UNetConfig), "fit": asdict(FitConfig), "weights": state_dict,
-                      "step": steps done, "seconds": float, "history": {column: (step,) tensor}}},
+     "tasks": {task: {"network": {"arch": "unet", "config": asdict(UNetConfig), "state": state_dict},
+                      "fit": asdict(FitConfig), "step": steps done, "seconds": float,
+                      "history": {column: (step,) tensor}}},
      "extra": {...}}
+
+The network is one entry in the library's one spelling (``models.registry``). Version 1 files, whose task
+entries spelled it ``"model"`` + ``"weights"`` (the shipped lesson-05 files among them), still load.
 
 A task entry with ``step < fit["num_steps"]`` is unfinished (the run was interrupted). In a lesson:
 
@@ -25,23 +29,33 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from ..models.unet import UNet, UNetConfig
+from ..gan.zoo import shipped_or
+from ..models.registry import network_entry, rebuild
+from ..models.unet import UNet
 from ..runtime import resolve_device
 from ..serialization import CheckpointError, atomic_save, check_format, config_from_dict, read_torch_file, shipped_dir
 from .degrade import check_task
 from .pix2pix import FitConfig
 
-FORMAT, VERSION = "course_lib.unet_checkpoint", 1
+FORMAT, VERSION = "course_lib.unet_checkpoint", 2
+VERSIONS = (1, 2)  # 1: a task's network as "model" + "weights"; 2: as "network", an entry
 FILE_KEYS = ("format", "version", "kind", "run", "tasks")
-ENTRY_KEYS = ("model", "fit", "weights", "step", "seconds", "history")
+ENTRY_KEYS = ("network", "fit", "step", "seconds", "history")
+OLD_ENTRY_KEYS = ("model", "fit", "weights", "step", "seconds", "history")
 MISSING_HINT = "`python -m course_lib train unet --task denoise --out DIR` writes DIR/checkpoint.pt."
 
 
 def task_entry(unet: UNet, fit: FitConfig, step: int, seconds: float, history: dict) -> dict:
-    """One task's part of the file: configs, CPU weights, steps done, wall time, history columns."""
-    return {"model": dataclasses.asdict(unet.cfg), "fit": dataclasses.asdict(fit),
-            "weights": {k: v.detach().cpu().clone() for k, v in unet.state_dict().items()},
+    """One task's part of the file: the network entry, the fit config, steps done, wall time, history columns."""
+    return {"network": network_entry("unet", unet.cfg, unet), "fit": dataclasses.asdict(fit),
             "step": int(step), "seconds": float(seconds), "history": dict(history)}
+
+
+def unet_network(entry: dict) -> dict:
+    """The network entry of a task entry, from a version 2 file or a version 1 one ("model" + "weights")."""
+    if "network" in entry:
+        return entry["network"]
+    return {"arch": "unet", "config": entry["model"], "state": entry["weights"]}
 
 
 def save_unets(path, run: dict, entries: dict[str, dict], extra: dict | None = None) -> Path:
@@ -68,27 +82,30 @@ def is_unet_file(path) -> bool:
 
 def build_unet(entry: dict, device="auto") -> UNet:
     """The U-Net of one task entry, with its weights, in eval mode on ``device`` (a torch.device or a name)."""
-    unet = UNet(config_from_dict(UNetConfig, entry["model"], "model config"))
-    unet.load_state_dict(entry["weights"])
-    return unet.to(resolve_device(device)).eval()
+    return rebuild(unet_network(entry)).to(resolve_device(device)).eval()
 
 
 def check_entry(path, task: str, entry) -> None:
     """Raise CheckpointError unless ``entry`` has every key, valid configs and weights that fit its model."""
-    missing = [key for key in ENTRY_KEYS if not isinstance(entry, dict) or key not in entry]
+    keys = OLD_ENTRY_KEYS if isinstance(entry, dict) and "network" not in entry and "weights" in entry else ENTRY_KEYS
+    missing = [key for key in keys if not isinstance(entry, dict) or key not in entry]
     if missing:
         raise CheckpointError(f"{path}: task {task!r} is missing {missing}; the file was truncated or "
                               "written by other code.")
     try:
         config_from_dict(FitConfig, entry["fit"], "fit config")
+        if unet_network(entry)["arch"] != "unet":
+            raise ValueError(f"its network is a {unet_network(entry)['arch']!r}, not a 'unet'")
         build_unet(entry, device="cpu")  # only checks that the weights fit: nothing runs
     except (ValueError, TypeError, KeyError, RuntimeError) as err:
         raise CheckpointError(f"{path}: task {task!r} does not rebuild: {err}") from err
 
 
-def load_unets_file(path) -> dict:
-    """Load and validate a U-Net file; CheckpointError says what is wrong with a bad one."""
-    obj = check_format(read_unet_file(path), path, FORMAT, VERSION, FILE_KEYS, "an editing U-Net file",
+def load_unets_file(path, obj=None) -> dict:
+    """Load and validate a U-Net file; CheckpointError says what is wrong with a bad one. obj: the file's contents
+    when the caller has read it already (``path`` then only names it in messages)."""
+    obj = read_unet_file(path) if obj is None else obj
+    obj = check_format(obj, path, FORMAT, VERSIONS, FILE_KEYS, "an editing U-Net file",
                        "GAN checkpoints are read by course_lib.gan.checkpoint.")
     if not isinstance(obj["tasks"], dict):
         raise CheckpointError(f"{path} is missing keys ['tasks']: truncated or written by other code.")
@@ -140,10 +157,11 @@ def load_pretrained_unet(task: str, root=None, device="auto") -> UNet | None:
 def shipped_unet_or(task: str, train_fn, root=None, device="auto") -> tuple[UNet, str]:
     """(U-Net in eval mode, where it came from): the shipped model for ``task`` when there is one, else
     ``train_fn()`` (a U-Net the lesson trains). The text says which, so a lesson never passes one off as the other."""
-    shipped = load_pretrained_unet(task, root, device)
-    if shipped is not None:
-        return shipped, f"shipped ({pretrained_unet_path(root)})"
-    return train_fn().eval(), "trained here"
+    def shipped(folder):
+        return load_pretrained_unet(task, folder, device)
+
+    unet, source = shipped_or("unet.pt", shipped, train_fn, root)
+    return unet.eval(), source
 
 
 # lesson 05's comparison of losses: name -> (file in the shipped folder, whether a PatchGAN trained it)
@@ -174,7 +192,6 @@ def load_pretrained_pair(root=None, device="auto") -> dict[str, UNet] | None:
 def shipped_pair_or(train_fn, root=None, device="auto") -> tuple[dict[str, UNet], str]:
     """(the two U-Nets of ``load_pretrained_pair`` in eval mode, where they came from), or ``train_fn()``'s
     {name: U-Net} when they are not shipped, so the lesson says which."""
-    shipped = load_pretrained_pair(root, device)
-    if shipped is not None:
-        return shipped, f"shipped ({Path(shipped_dir() if root is None else root)})"
-    return {name: unet.eval() for name, unet in train_fn().items()}, "trained here"
+    files = tuple(file for file, _ in PAIR_FILES.values())
+    pair, source = shipped_or(files, lambda folder: load_pretrained_pair(folder, device), train_fn, root)
+    return {name: unet.eval() for name, unet in pair.items()}, source

@@ -20,7 +20,7 @@ import math
 import torch
 
 from .baselines import BASELINES, baseline
-from .checkpoint import build_unet, is_finished, load_unets_file
+from .checkpoint import build_unet, is_finished, load_unets_file, unet_network
 from .degrade import physical_parameters
 from .restoring import restore
 from .scores import mean_psnr, score_restoration
@@ -85,25 +85,27 @@ def held_out_images(n: int) -> torch.Tensor:
 
 
 def evaluate_unet(path, n: int = 1000, strengths=STRENGTHS, seed: int = 0, images: torch.Tensor | None = None,
-                  device="auto") -> dict:
+                  device="auto", obj: dict | None = None) -> dict:
     """Evaluate every finished task model in a U-Net file (``train unet`` or checkpoints/unet.pt), the U-Nets on
     ``device`` (the classical baselines and the scores run on the CPU).
 
     images: uint8 (N, 28, 28) to use instead of the first ``n`` test images. Returns JSON-ready values:
     the file, n, seed, the models' training facts, the rows and the target checks of ``evaluate_models``.
+    obj: the file's contents when the caller has read it already.
     """
     from ..data import to_float
 
     if n < 1:
         raise ValueError(f"n must be at least 1, got {n}.")
-    obj = load_unets_file(path)
+    obj = load_unets_file(path, obj)
     finished = {task: entry for task, entry in obj["tasks"].items() if is_finished(entry)}
     if not finished:
         raise ValueError(f"{path} holds no finished model (an interrupted run?); continue it with "
                          "`python -m course_lib train unet --resume --out DIR`.")
     clean = to_float(held_out_images(n) if images is None else images[:n])
     models = {task: build_unet(entry, device) for task, entry in finished.items()}
-    facts = {task: {"step": e["step"], "width": e["model"]["width"], "residual": e["model"]["residual"],
+    configs = {task: unet_network(e)["config"] for task, e in finished.items()}
+    facts = {task: {"step": e["step"], "width": configs[task]["width"], "residual": configs[task]["residual"],
                     "seconds": round(e["seconds"], 1)} for task, e in finished.items()}
     return {"checkpoint": str(path), "n": int(clean.shape[0]), "seed": seed, "models": facts,
             **evaluate_models(models, clean, strengths, seed)}

@@ -89,12 +89,11 @@ def attribute_accuracy(n: int = TEST_IMAGES, resample: int = 0) -> dict[str, flo
     ``resample`` = k > 0, on the k-th bootstrap resample of them (n drawn with replacement, seeded k): how
     ``docs/exercise_noise.md`` measures the spread that comes from which images were drawn. Cached: the
     check is read once per attribute named."""
-    from ..serialization import shipped_dir
     from ..text2img.catalog import edition
-    from ..text2img.model import load
     from ..text2img.tagger import head_accuracy
+    from ..text2img.training import load_or_train_text2img
 
-    model = load(shipped_dir() / "text2img.pt")
+    model, _ = load_or_train_text2img()
     data = edition("test", model.thresholds, n)
     if resample:
         data = data.subset(torch.randint(len(data), (len(data),), generator=torch.Generator().manual_seed(resample)))

@@ -5,7 +5,7 @@
   it) and returns the number of parameters it froze; compared with ``freeze_first_blocks`` on fresh DCGAN,
   WGAN and conditional discriminators for every k.
 - ``check_early_stopping(fn)``: ``fn(state, value, weights, patience) -> bool`` is one evaluation of the
-  rule of ``course_lib.gan.finetune.EarlyStopping``: a strictly lower value is an improvement (its weights
+  rule of ``course_lib.gan.scoring.EarlyStopping``: a strictly lower value is an improvement (its weights
   are copied), otherwise one more evaluation without improvement; stop once ``patience`` have passed. The
   weights are updated in place between calls, as a training run does.
 """

@@ -14,10 +14,11 @@ import contextlib
 import torch
 
 from ..runtime import autocast, default_precision, is_distributed, rank, resolve_precision, world_size
-from ..serialization import CheckpointError, load_rng_owner_state, rng_owner_state, rng_states, set_rng_states
+from ..serialization import CheckpointError
 from .distributed import all_gather_objects, average_gradients, broadcast_module, share_batchnorm
 from .ema import EMA
 from .losses import GANLoss, get_loss, get_regularizer
+from .rng import load_rng_owner_state, rng_owner_state, rng_states, set_rng_states
 
 
 def grad_norm(module: torch.nn.Module) -> torch.Tensor:

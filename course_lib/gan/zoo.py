@@ -7,12 +7,16 @@ A shipped generator is ``KIND.pt`` in the shipped checkpoints folder (``serializ
     generator = pretrained_or(trainer.ema.module, "cgan")
 
 ``load_or_train(kind)`` returns a generator and one sentence saying which it is, so a lesson's output
-never passes off a 30-step model as the shipped one.
+never passes off a 30-step model as the shipped one. Both are built on ``shipped_or(names, load, train)``, the one
+"shipped file, else train" helper, which the U-Nets (``editing.checkpoint``) and the text-to-image model
+(``text2img.training.load_or_train_text2img``) use too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import torch
 from torch import nn
@@ -21,6 +25,22 @@ from ..models import get_model_kind
 from ..serialization import CheckpointError, shipped_dir
 from .checkpoint import read_generator
 from .recipes import get_recipe, make_trainer, training_data
+
+T = TypeVar("T")
+
+
+def shipped_or(names, load: Callable[[Path], T], train: Callable[[], T], root=None) -> tuple[T, str]:
+    """(``load(folder)``, "shipped (PATHS)") when every file in ``names`` (a name or a tuple of names) is in the
+    shipped folder (``serialization.shipped_dir()``, or ``root``), else (``train()``, "trained here"), so the
+    caller can say which model it got. A shipped file that is damaged raises from ``load``, never falls back."""
+    names = (names,) if isinstance(names, str) else tuple(names)
+    try:
+        folder = Path(shipped_dir() if root is None else root)
+    except FileNotFoundError:
+        return train(), "trained here"  # no shipped folder at all
+    if all((folder / name).is_file() for name in names):
+        return load(folder), f"shipped ({', '.join(str(folder / name) for name in names)})"
+    return train(), "trained here"
 
 
 def pretrained_path(kind: str, root=None) -> Path:
@@ -76,10 +96,11 @@ def train_fast(kind: str, device="auto") -> nn.Module:
 def load_or_train(kind: str, root=None, device="auto") -> tuple[nn.Module, str]:
     """(generator in eval mode on ``device``, where it came from): the shipped file when it exists, else
     ``train_fast(kind, device)``."""
-    generator = load_pretrained(kind, root, device=device)
-    if generator is not None:
+    file = pretrained_path(kind, root).name if root is not None else f"{kind.replace('-', '_')}.pt"
+    generator, source = shipped_or(file, lambda folder: load_pretrained(kind, folder, device),
+                                   lambda: train_fast(kind, device), root)
+    if source != "trained here":
         return generator, f"{kind}: the shipped generator {where(kind, root)}"
     recipe = get_recipe(kind)
-    return train_fast(kind, device), (f"{kind}: no {where(kind, root)}, so a {recipe.fast_steps}-step fast-mode "
-                                      f"model trained on {recipe.fast_images} images instead (its numbers say "
-                                      "little about the recipe)")
+    return generator, (f"{kind}: no {where(kind, root)}, so a {recipe.fast_steps}-step fast-mode model trained on "
+                       f"{recipe.fast_images} images instead (its numbers say little about the recipe)")

@@ -1,5 +1,8 @@
 """``evaluate_generator``: every metric of a generated set against the real Fashion-MNIST test split, in one call.
 
+The set metrics (FID, KID, IS, precision/recall) are computed by name through ``registry.METRICS``
+(``EvaluationConfig.metrics`` picks them; all by default).
+
 Features are extracted once (the same ``FashionFeatureExtractor`` torch-fidelity builds) and the numbers
 come from torch-fidelity's own metric functions on those features (precision/recall: the same definition,
 computed faster, see prc.py), so FID, KID, IS and precision/recall equal
@@ -10,6 +13,7 @@ cached in memory and on disk, keyed by the extractor's sha256.
 
 from __future__ import annotations
 
+import math
 import time
 import warnings
 from collections.abc import Callable
@@ -22,15 +26,11 @@ from ..categories import NUM_CLASSES
 from ..data import to_float
 from ..runtime import pick, select_device
 from .features import dataset, default_cache_dir, extract, full_split_radii, make_extractor, real_features
-from .fidelity import choose_kid_subset_size
-from .frechet import fid_torch_fidelity
 from .gan_train import gan_test_accuracy, gan_train_accuracy
 from .images import prepare_images
 from .inception import check_weights_path, inception_fid
-from .inception_score import inception_score
-from .kid import kid
 from .per_class import per_class_fid
-from .prc import precision_recall
+from .registry import Sets, get_metric
 from .result import Evaluation
 from .samples import draw_samples
 
@@ -43,6 +43,15 @@ def check_labels(labels: torch.Tensor, count: int) -> torch.Tensor:
     if count and (labels.min() < 0 or labels.max() >= NUM_CLASSES):
         raise ValueError(f"labels must lie in [0, {NUM_CLASSES - 1}], got [{labels.min()}, {labels.max()}].")
     return labels.long().cpu()
+
+
+def check_metric_names(names) -> None:
+    """ValueError naming what is wrong with ``EvaluationConfig.metrics``."""
+    for name in names:
+        get_metric(name)
+    if "memorisation" in names:
+        raise ValueError("memorisation compares samples with the training images, not the test split: call "
+                         "course_lib.metrics.memorisation.memorisation(samples, train, held_out) instead.")
 
 
 @dataclass(frozen=True)
@@ -60,6 +69,9 @@ class EvaluationConfig:
     for ``inception-v3-compat``) adds ``fid_inception``; FileNotFoundError when absent.
     extractor_weights_path: other weights for the course extractor (yours; not checksummed).
     disk_cache, cache_dir: where the real features are kept (default ``~/.cache/course_lib/features``).
+    metrics: the names in ``registry.METRICS`` to compute (the others are NaN in the result); memorisation is
+    measured against the training images, not the test split, so it is not one of them;
+    memorisation_quantile is its threshold when this config is passed to the registry's memorisation.
     """
 
     n: int = 10_000
@@ -79,6 +91,8 @@ class EvaluationConfig:
     disk_cache: bool = True
     cache_dir: str | Path | None = None
     progress: bool = True
+    metrics: tuple[str, ...] = ("fid", "kid", "is", "precision_recall")
+    memorisation_quantile: float = 0.05
 
 
 def evaluate_generator(generated: torch.Tensor | Callable, config: EvaluationConfig = EvaluationConfig(),
@@ -91,6 +105,7 @@ def evaluate_generator(generated: torch.Tensor | Callable, config: EvaluationCon
     """
     c = config
     start = time.perf_counter()
+    check_metric_names(c.metrics)
     if c.inception_weights_path is not None:
         check_weights_path(c.inception_weights_path)  # fail before minutes of work, not after
     if isinstance(generated, torch.Tensor):
@@ -116,11 +131,11 @@ def evaluate_generator(generated: torch.Tensor | Callable, config: EvaluationCon
                   else torch.randperm(num_test, generator=torch.Generator().manual_seed(c.seed))[:num_real])
     real_f, real_labels = real.features[real_index], real.labels[real_index]
 
-    subset = choose_kid_subset_size(c.kid_subset_size, num_gen, num_real)
-    kid_mean, kid_std = kid(features, real_f, c.kid_subsets, subset, c.seed)
-    is_mean, is_std = inception_score(logits, c.isc_splits, c.seed)
-    radii = full_split_radii(extractor, real, c.prc_neighborhood) if num_real == num_test else None
-    precision, recall = precision_recall(features, real_f, c.prc_neighborhood, real_radii=radii)
+    radii = (full_split_radii(extractor, real, c.prc_neighborhood)
+             if num_real == num_test and "precision_recall" in c.metrics else None)
+    values = {}
+    for name in c.metrics:
+        values.update(get_metric(name).compute(Sets(features, logits), Sets(real_f, radii=radii), c))
     groups = labels if labels is not None else logits.argmax(dim=1)
     class_fids, class_counts = per_class_fid(features, groups, real_f, real_labels)
 
@@ -140,11 +155,10 @@ def evaluate_generator(generated: torch.Tensor | Callable, config: EvaluationCon
                                       Path(c.cache_dir or default_cache_dir()) / "torch-fidelity")
 
     return Evaluation(
-        fid=fid_torch_fidelity(features, real_f),
-        kid_mean=kid_mean, kid_std=kid_std, is_mean=is_mean, is_std=is_std,
-        precision=precision, recall=recall,
+        **{key: values.get(key, math.nan) for key in ("fid", "kid_mean", "kid_std", "is_mean", "is_std", "precision",
+                                                      "recall")},
         per_class_fid=class_fids, per_class_count=class_counts,
         per_class_by="predicted class" if labels is None else "conditioning label",
         gan_test_accuracy=gan_test, gan_train_accuracy=gan_train_acc, fid_inception=fid_inception,
-        num_generated=num_gen, num_real=num_real, kid_subset_size=subset,
+        num_generated=num_gen, num_real=num_real, kid_subset_size=int(values.get("kid_subset_size", 0)),
         extractor_sha256=extractor.weights_sha256, seconds=time.perf_counter() - start)

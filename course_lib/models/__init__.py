@@ -1,11 +1,13 @@
-"""The course's architectures, one per file (GANs, U-Net, PatchGAN, classifier, CLIP, tagger), and the registry of the
-GAN architectures a checkpoint can name, so a generator can be rebuilt from the file alone.
+"""The course's architectures, one per file (GANs, U-Net, PatchGAN, classifier, CLIP, tagger); ``registry`` names
+every one of them (``ARCHITECTURES``, ``network_entry``, ``rebuild``), and ``GAN_KINDS`` is its view of the GAN
+pairs a training checkpoint can name, so a generator can be rebuilt from the file alone.
 
-A kind is a config dataclass plus a build function ``build(cfg) -> (generator, discriminator)``.
+A kind is a config dataclass plus a build function ``build(cfg) -> (generator, discriminator)``, made of the
+registry's ``KIND.generator`` and ``KIND.discriminator``.
 Conventions every kind follows: the generator exposes ``latent_dim`` (or None when it takes no noise)
 and ``num_classes`` when it is conditional; it is called ``generator(z)`` or ``generator(z, labels)``,
 the discriminator ``discriminator(x)`` or ``discriminator(x, labels)`` and returns logits (N,).
-Adding a kind is one entry in ``GAN_KINDS``.
+Adding a kind is its two architectures in ``registry.ARCHITECTURES`` and one line in ``GAN_KINDS``.
 """
 
 from __future__ import annotations
@@ -16,9 +18,7 @@ from dataclasses import dataclass
 from torch import nn
 
 from ..serialization import config_from_dict
-from .cgan import CGANConfig, build_cgan
-from .dcgan import DCGANConfig, build_dcgan
-from .wgan import WGANConfig, build_wgan
+from .registry import ARCHITECTURES, build_network
 
 
 @dataclass(frozen=True)
@@ -30,11 +30,16 @@ class ModelKind:
     conditional: bool = False
 
 
-GAN_KINDS: dict[str, ModelKind] = {
-    "dcgan": ModelKind(DCGANConfig, build_dcgan),
-    "cgan": ModelKind(CGANConfig, build_cgan, conditional=True),
-    "wgan-gp": ModelKind(WGANConfig, build_wgan),
-}
+def gan_pair(kind: str) -> ModelKind:
+    """The GAN kind ``kind`` as a view of the registry: its generator and discriminator over one config."""
+
+    def build(cfg) -> tuple[nn.Module, nn.Module]:
+        return build_network(f"{kind}.generator", cfg), build_network(f"{kind}.discriminator", cfg)
+
+    return ModelKind(ARCHITECTURES[f"{kind}.generator"].config_cls, build, conditional=kind == "cgan")
+
+
+GAN_KINDS: dict[str, ModelKind] = {kind: gan_pair(kind) for kind in ("dcgan", "cgan", "wgan-gp")}
 
 
 def get_model_kind(name: str) -> ModelKind:

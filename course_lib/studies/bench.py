@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import platform
 import statistics
-import time
 from dataclasses import asdict, dataclass
 
 import torch
@@ -23,6 +22,7 @@ from ..gan.recipes import get_recipe, make_trainer, steps_for_epochs
 from ..gan.sampling import sample
 from ..models import build_models
 from ..runtime import cpu_model, resolve_precision, select_device
+from .timing import CPU, timed
 from .tutorial import TutorialLoop, endless, tutorial_loader
 
 CONFIDENT = 0.9  # a sample is recognised when the classifier gives one class >= 90 %
@@ -31,7 +31,6 @@ MIN_CLASS_SHARE = 0.01  # ... and >= MIN_CLASSES classes each hold >= 1 % of the
 MIN_CLASSES = 9  # one class may lag: T-shirt/top and shirt are confused even on real images
 MIN_CLASSIFIER_ACCURACY = 0.85  # below this on real test images the classifier cannot judge anything
 
-CPU = torch.device("cpu")
 
 
 @dataclass(frozen=True)
@@ -89,21 +88,6 @@ def flops_per_step(step_fn) -> int:
     with FlopCounterMode(display=False) as counter:
         step_fn()
     return counter.get_total_flops()
-
-
-def synchronize(device: torch.device) -> None:
-    """Wait for the queued CUDA work (a no-op elsewhere), so a clock around it measures the work."""
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
-
-
-def timed(fn, *args, device: torch.device = CPU) -> float:
-    """Seconds of ``fn(*args)`` on ``device``, synchronised before and after."""
-    synchronize(device)
-    start = time.perf_counter()
-    fn(*args)
-    synchronize(device)
-    return time.perf_counter() - start
 
 
 def throughput(cfg: BenchConfig, images: torch.Tensor, labels: torch.Tensor) -> dict:

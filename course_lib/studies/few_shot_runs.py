@@ -17,8 +17,8 @@ import torch
 
 from ..data import to_float
 from ..gan.few_shot import FINETUNE_METHODS, finetune_trainer
-from ..gan.finetune import EarlyStopping, validation_fid
 from ..gan.sampling import sample
+from ..gan.scoring import EarlyStopping, validation_fid
 from ..metrics.features import extract, make_extractor
 from ..metrics.memorisation import memorisation
 from ..metrics.scorer import FidScorer

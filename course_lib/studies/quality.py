@@ -25,7 +25,7 @@ from ..metrics.scorer import FidScorer
 from ..models import build_models
 from ..models.dcgan import DCGANConfig
 from ..runtime import resolve_precision, select_device
-from .bench import timed
+from .timing import timed
 from .tutorial import TutorialLoop, endless, tutorial_loader
 
 TUTORIAL_MODEL = DCGANConfig(image_size=32, latent_dim=100, width=64, channels=1)

@@ -2,30 +2,33 @@
 
 ``TextToImage.generate("红色宽松连衣裙", n=8)`` checks the prompt (``prompts.check_prompt``), embeds it with
 the text encoder and draws n images from the generator. The file (``save`` / ``load``) is a dict of tensors
-and plain values read with ``weights_only=True``: the tokenizer is its JSON string, every network a
-config dict plus a state dict, the attribute thresholds tensors. Nothing in it is code.
+and plain values read with ``weights_only=True``: the tokenizer is its JSON string, every network one entry in
+the library's one spelling (``models.registry``: arch, config, state; version 1 files, whose entries had no
+arch, still load), the attribute thresholds tensors. Nothing in it is code.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
 
-from ..models.clip import Clip, ClipConfig
-from ..models.tagger import Tagger, TaggerConfig
-from ..models.text_gan import TextGANConfig, TextGenerator
+from ..models.clip import Clip
+from ..models.registry import network_entry, rebuild
+from ..models.tagger import Tagger
+from ..models.text_gan import TextGenerator
 from ..runtime import resolve_device
-from ..serialization import CheckpointError, atomic_save, check_format, config_from_dict, read_torch_file
+from ..serialization import CheckpointError, atomic_save, check_format, read_torch_file
 from .attributes import Thresholds
 from .catalog import thresholds_dict, thresholds_from
 from .prompts import PromptCheck, check_prompt
 from .text_gan import caption_embeddings, generate
 from .tokenizer import from_json
 
-FORMAT, VERSION, KIND = "course_lib.text2img", 1, "text2img"
+FORMAT, VERSION, KIND = "course_lib.text2img", 2, "text2img"
+VERSIONS = (1, 2)  # 1: networks as {"config", "state"}; 2: as entries {"arch", "config", "state"}
+ARCHS = {"clip": "clip", "generator": "text_gan.generator", "tagger": "tagger"}  # the file's key -> architecture
 KEYS = ("kind", "tokenizer", "clip", "generator", "tagger", "thresholds", "extra")
 HINT = "`python -m course_lib train text2img` writes one, and the repository ships checkpoints/text2img.pt."
 
@@ -67,28 +70,22 @@ class TextToImage:
         return generate(self.generator, self.embed([prompt]).expand(n, -1), seed=seed), check
 
 
-def network_entry(model: torch.nn.Module) -> dict:
-    """{'config': asdict(cfg), 'state': state_dict on the CPU} of a network that has ``cfg``."""
-    return {"config": dataclasses.asdict(model.cfg), "state": {k: v.detach().cpu() for k, v in
-                                                                model.state_dict().items()}}
-
-
 def save(path, model: TextToImage) -> Path:
     """Write ``model`` atomically to ``path``."""
     obj = {"format": FORMAT, "version": VERSION, "kind": KIND, "tokenizer": model.tokenizer.to_str(),
-           "clip": network_entry(model.clip), "generator": None if model.generator is None
-           else network_entry(model.generator),
-           "tagger": None if model.tagger is None else network_entry(model.tagger),
+           **{key: None if network is None else network_entry(ARCHS[key], network.cfg, network)
+              for key, network in (("clip", model.clip), ("generator", model.generator), ("tagger", model.tagger))},
            "thresholds": thresholds_dict(model.thresholds), "extra": model.extra}
     if model.gan_state is not None:
         obj["gan_state"] = model.gan_state
     return atomic_save(obj, path)
 
 
-def read(path) -> dict:
-    """The checked contents of a text2img file; CheckpointError / FileNotFoundError saying what is wrong."""
-    obj = read_torch_file(path, "text-to-image model file", missing_hint=HINT)
-    return check_format(obj, path, FORMAT, VERSION, KEYS, "a text-to-image model file", HINT)
+def read(path, obj=None) -> dict:
+    """The checked contents of a text2img file; CheckpointError / FileNotFoundError saying what is wrong.
+    obj: the file's contents when the caller has read it already (``path`` then only names it in messages)."""
+    obj = read_torch_file(path, "text-to-image model file", missing_hint=HINT) if obj is None else obj
+    return check_format(obj, path, FORMAT, VERSIONS, KEYS, "a text-to-image model file", HINT)
 
 
 def is_text2img(obj) -> bool:
@@ -96,25 +93,27 @@ def is_text2img(obj) -> bool:
     return isinstance(obj, dict) and obj.get("format") == FORMAT
 
 
-def build(entry: dict, cls, config_cls, what: str) -> torch.nn.Module:
-    """A network rebuilt from its entry, in eval mode."""
-    model = cls(config_from_dict(config_cls, entry["config"], f"{what} config"))
-    model.load_state_dict(entry["state"])
-    return model.eval()
+def build(entry: dict, key: str, path) -> torch.nn.Module:
+    """The network under ``key`` ('clip', 'generator' or 'tagger'), rebuilt from its entry (a version 1 entry has
+    no arch: the key names it), in eval mode; CheckpointError naming ``path`` when it does not rebuild."""
+    try:
+        if entry.get("arch", ARCHS[key]) != ARCHS[key]:
+            raise ValueError(f"it holds a {entry['arch']!r} network, not a {ARCHS[key]!r}")
+        return rebuild({"arch": ARCHS[key], **entry})
+    except (ValueError, TypeError, KeyError, RuntimeError) as err:
+        raise CheckpointError(f"{path}: the {key} does not rebuild ({err})") from err
 
 
-def load(path, finished: bool = True, device="auto") -> TextToImage:
+def load(path, finished: bool = True, device="auto", obj: dict | None = None) -> TextToImage:
     """The model in ``path``, every network in eval mode on ``device``. ``finished=False`` also reads a file
-    whose training stopped before the GAN phase ended (for ``--resume``)."""
-    obj = read(path)
+    whose training stopped before the GAN phase ended (for ``--resume``). obj: the file's contents when the
+    caller has read it already."""
+    obj = read(path, obj)
     if finished and obj["generator"] is None:
         done = ", ".join(obj["extra"].get("phases", {})) or "none"
         raise CheckpointError(f"{path} is an unfinished text2img training file (phases done: {done}); finish it "
                               "with `python -m course_lib train text2img --out FOLDER --resume`.")
-    generator = None if obj["generator"] is None else build(obj["generator"], TextGenerator, TextGANConfig,
-                                                            "generator")
-    tagger = None if obj["tagger"] is None else build(obj["tagger"], Tagger, TaggerConfig, "tagger")
-    return TextToImage(from_json(obj["tokenizer"]), build(obj["clip"], Clip, ClipConfig, "CLIP"),
-                       generator, tagger,
+    networks = {key: None if obj[key] is None else build(obj[key], key, path) for key in ARCHS}
+    return TextToImage(from_json(obj["tokenizer"]), networks["clip"], networks["generator"], networks["tagger"],
                        thresholds_from(obj["thresholds"]), dict(obj["extra"]),
                        None if finished else obj.get("gan_state")).to(device)

@@ -61,6 +61,7 @@ class Text2ImgRecipe:
 RECIPE = Text2ImgRecipe()
 FAST_RECIPE = Text2ImgRecipe(clip_steps=30, clip_batch=64, tagger_steps=20, tagger_batch=64, gan_steps=30,
                              gan_batch=32, gan_width=16)
+FAST_IMAGES = 2048  # the training images of a fast run (``train text2img --fast``)
 
 
 def train_phases(data: Edition, thresholds, recipe: Text2ImgRecipe, seed: int, precision: str = "fp32",
@@ -123,3 +124,22 @@ def train_gan_phase(model: TextToImage, data: Edition, recipe: Text2ImgRecipe, s
     return loop.update.ema.module, {"seconds": round(earlier + time.perf_counter() - start, 1),
                                     "final_d_loss": round(history["d_loss"][-1], 4),
                                     "final_g_loss": round(history["g_loss"][-1], 4)}
+
+
+def load_or_train_text2img(device="auto", root=None) -> tuple[TextToImage, str]:
+    """(the text-to-image model on ``device``, where it came from): the shipped ``text2img.pt``
+    (``gan.zoo.shipped_or``), else a fast-mode model trained here on 2048 images (minutes on a CPU; its numbers
+    say little about the recipe). The text says which."""
+    from ..gan.zoo import shipped_or
+    from .catalog import edition, training_thresholds
+    from .model import load
+
+    def train() -> TextToImage:
+        thresholds = training_thresholds()
+        return train_phases(edition("train", thresholds, FAST_IMAGES), thresholds, FAST_RECIPE, seed=0,
+                            progress=False, device=device)
+
+    model, source = shipped_or("text2img.pt", lambda folder: load(folder / "text2img.pt", device=device), train,
+                               root)
+    return model, ("the shipped model " + source.removeprefix("shipped ") if source.startswith("shipped")
+                   else "no shipped text2img.pt, so a fast-mode model trained here on 2048 images")

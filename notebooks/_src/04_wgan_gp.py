@@ -48,6 +48,7 @@ from course_lib.exercises.lesson04 import check_gradient_penalty, check_penalty_
 from course_lib.gan.losses import clip_weights, gradient_penalty, wasserstein_d_loss
 from course_lib.gan.recipes import RECIPES, make_trainer
 from course_lib.gan.sampling import sample
+from course_lib.gan.scoring import ScoreEvery
 from course_lib.gan.toy_problems import (
     ToyCritic,
     eight_gaussians,
@@ -272,18 +273,21 @@ print(inspect.getsource(Critic))
 images, labels = training_data(fast_mode(), fast_images=pick(60000, 512))
 num_steps, every, n_fid = pick(600, 24), pick(75, 8), pick(2000, 200)
 trainer = make_trainer("wgan-gp", recipe.model, recipe.train, images, labels, device, log_every=every)
-track = {"step": [], "w_estimate": [], "fid": []}
+track = {"step": [], "w_estimate": []}
 scorer = FidScorer(device=device)  # the test split's statistics, computed once for every call below
+# the library's one "every k steps, score and keep the best" callback; its curve holds (step, FID)
+fid_track = ScoreEvery(lambda t: fid_of(t.ema.module, n_fid, scorer=scorer), every, keep_weights=False)
 
 
 def record(trainer):
     track["step"].append(trainer.step)
     track["w_estimate"].append(-trainer.history.mean("d_loss", every))
-    track["fid"].append(fid_of(trainer.ema.module, n_fid, scorer=scorer))
 
 
+trainer.add_callback("on_step_end", fid_track)
 trainer.add_callback("on_log", record)
 trainer.run(num_steps)
+track["fid"] = [fid for _, fid in fid_track.curve]
 print(f"{trainer.step} generator steps, {trainer.images_per_second:.0f} real images/s")
 
 # %%

@@ -52,7 +52,6 @@ from course_lib.exercises.lesson07 import check_info_nce, check_matching_aware_l
 from course_lib.models.text_gan import TextGANConfig
 from course_lib.plots import show_images
 from course_lib.runtime import configure_cpu_threads, pick, select_device
-from course_lib.serialization import shipped_dir
 from course_lib.studies.encoders import text_to_text
 from course_lib.text2img.attributes import describe_attributes
 from course_lib.text2img.captions import SPLITS, caption
@@ -61,19 +60,20 @@ from course_lib.text2img.colour import COLOURS, PALETTE
 from course_lib.text2img.contrastive import info_nce
 from course_lib.text2img.encoder_training import embed_texts, retrieval, train_clip
 from course_lib.text2img.evaluation import evaluate_text2img
-from course_lib.text2img.model import load
 from course_lib.text2img.pretrained import PRETRAINED, available
 from course_lib.text2img.prompts import PromptError
 from course_lib.text2img.tagger import head_accuracy, majority_accuracy
 from course_lib.text2img.text_gan import GANRun, generate, matching_aware_d_loss, train_text_gan
 from course_lib.text2img.tokenizer import pieces, unknown_words
+from course_lib.text2img.training import load_or_train_text2img
 from course_lib.widgets.text2img_explorer import text_to_image_explorer
 
 # %%
 configure_cpu_threads()
 device = select_device("auto")
 print(f"networks on: {device}")
-model = load(shipped_dir() / "text2img.pt", device=device)
+model, source = load_or_train_text2img(device)  # the shipped checkpoints/text2img.pt, or a fast one trained here
+print(f"model: {source}")
 train = edition("train", model.thresholds, pick(20_000, 2_000))
 test = edition("test", model.thresholds, pick(2_000, 300))
 print(f"{len(train)} training and {len(test)} test images of the colour edition; the shipped model was "

@@ -321,7 +321,7 @@ print(f"stopped at evaluation {i} of {len(curve)}; kept the weights of evaluatio
       f"FID {state['best']}")
 
 # %% [markdown]
-# The library's `course_lib.gan.finetune.EarlyStopping` is this rule as a trainer callback; its state (the
+# The library's `course_lib.gan.scoring.EarlyStopping` is this rule as a trainer callback; its state (the
 # curve, the best value and weights, the count) goes into the checkpoint, so `finetune --resume` stops exactly
 # where an uninterrupted run would.
 #

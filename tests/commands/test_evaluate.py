@@ -112,7 +112,7 @@ def test_errors_exit_2_and_say_what_is_wrong(runs, tmp_path, capsys):
     torch.save({"weights": torch.zeros(3)}, tmp_path / "no_kind.pt")
     cases["names no model kind"] = [str(tmp_path / "no_kind.pt")]
     torch.save({"kind": "vae", "weights": torch.zeros(3)}, tmp_path / "vae.pt")
-    cases["kind 'vae', which `evaluate` does not know; it evaluates cgan, dcgan"] = [str(tmp_path / "vae.pt")]
+    cases["kind 'vae', which `evaluate` does not know; it reads cgan, dcgan"] = [str(tmp_path / "vae.pt")]
     cases["Inception weights file"] = [str(runs["dcgan"]), "--n", "10", "--inception-weights", str(tmp_path / "x")]
     for message, argv in cases.items():
         capsys.readouterr()
@@ -122,16 +122,23 @@ def test_errors_exit_2_and_say_what_is_wrong(runs, tmp_path, capsys):
 
 
 def test_a_new_kind_is_one_kinds_entry(tmp_path, capsys, monkeypatch):
-    def evaluate_toy(path, args):
-        return {"n": args.n, "seed": args.seed, "metrics": {"psnr": 30.5}}, f"toy report for {path.name}"
+    """evaluate and sample open the file once and dispatch through KINDS, handing each function the contents."""
+    def evaluate_toy(path, obj, args):
+        return {"n": args.n, "seed": args.seed, "metrics": {"psnr": obj["psnr"]}}, f"toy report for {path.name}"
 
-    monkeypatch.setitem(kinds.KINDS, "toy", kinds.Kind("toy", train=None, evaluate=evaluate_toy))
-    torch.save({"kind": "toy"}, tmp_path / "toy.pt")
+    def sample_toy(path, obj, args):
+        print(f"toy drew {args.n} from {path.name} ({obj['psnr']})")
+        return 0
+
+    monkeypatch.setitem(kinds.KINDS, "toy", kinds.Kind("toy", train=None, sample=sample_toy, evaluate=evaluate_toy))
+    torch.save({"kind": "toy", "psnr": 30.5}, tmp_path / "toy.pt")
     result = evaluate_json(capsys, tmp_path / "toy.pt", "--n", 5)
     assert result["kind"] == "toy" and result["metrics"] == {"psnr": 30.5} and result["n"] == 5
     assert list(result)[:2] == ["kind", "checkpoint"] and "seconds" in result
     assert main(["evaluate", str(tmp_path / "toy.pt")]) == 0
     assert "toy report for toy.pt" in capsys.readouterr().out
+    assert main(["sample", str(tmp_path / "toy.pt"), "--n", "3"]) == 0
+    assert "toy drew 3 from toy.pt (30.5)" in capsys.readouterr().out
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,8 @@ def test_evaluator_entry_for_the_evaluate_command(tmp_path, monkeypatch):
 
     monkeypatch.setattr(evaluation, "held_out_images", lambda n: catalog()[:n])
     args = argparse.Namespace(n=20_000, seed=0, device="cpu")
-    payload, text = unet_evaluator(tiny_file(tmp_path, ("inpaint",)), args)
+    path = tiny_file(tmp_path, ("inpaint",))
+    payload, text = unet_evaluator(path, None, args)  # no contents given: the file is read here
     assert payload["n"] == 6 and payload["seed"] == 0 and json.loads(json.dumps(payload)) == payload
     row = next(r for r in payload["rows"] if r["method"] == "unet" and r["strength"] == 0.5)
     assert payload["metrics"]["inpaint_s0.5_unet_psnr"] == row["psnr"]

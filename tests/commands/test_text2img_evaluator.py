@@ -46,11 +46,12 @@ def test_the_device_asked_for_reaches_the_model_and_the_evaluation(monkeypatch):
 
     cuda, seen = torch.device("cuda"), []
     monkeypatch.setattr(text2img_evaluator, "select_device", lambda name: seen.append(("asked", name)) or cuda)
-    monkeypatch.setattr(text2img_evaluator, "load", lambda path, device: seen.append(("load", device)) or "model")
+    monkeypatch.setattr(text2img_evaluator, "load",
+                        lambda path, device, obj: seen.append(("load", device, obj)) or "model")
     monkeypatch.setattr(text2img_evaluator, "evaluate_text2img",
                         lambda model, n, seed, device: seen.append(("evaluate", device)) or {"n": n})
     monkeypatch.setattr(text2img_evaluator, "format_report", lambda result: "report")
     args = argparse.Namespace(n=10, seed=0, device="cuda", calibration=False, inception_weights=None, data=None,
                               no_gan_train=False)
-    assert text2img_evaluator.text2img_evaluator("t2i.pt", args) == ({"n": 10}, "report")
-    assert seen == [("asked", "cuda"), ("load", cuda), ("evaluate", cuda)]
+    assert text2img_evaluator.text2img_evaluator("t2i.pt", {"read": "once"}, args) == ({"n": 10}, "report")
+    assert seen == [("asked", "cuda"), ("load", cuda, {"read": "once"}), ("evaluate", cuda)]

@@ -72,7 +72,7 @@ def test_eval_every_writes_the_fid_curve_and_best_pt_at_the_argmin(tmp_path, tin
     assert best["extra"]["step"] == 8 and best["extra"]["fid"] == 20.0
     assert generator(torch.zeros(2, generator.latent_dim)).shape == (2, 1, 28, 28)
     ckpt = load_checkpoint(out / "checkpoint.pt")
-    assert any(not torch.equal(v, ckpt["ema"]["module"][k]) for k, v in best["generator"].items())  # not step 12's
+    assert any(not torch.equal(v, ckpt["ema"]["module"][k]) for k, v in best["generator"]["state"].items())
     state = ckpt["extra"]["fid_evaluation"]
     assert [tuple(point) for point in state["curve"]] == list(script.items()) and state["best_step"] == 8
 
@@ -91,8 +91,8 @@ def test_the_fid_evaluation_resumes_exactly(tmp_path, tiny_data):
     assert histories[0]["fid"] == histories[1]["fid"]
     best = [read_generator(d / "best.pt", device="cpu")[1] for d in (straight, cut)]
     assert best[0]["extra"]["step"] == best[1]["extra"]["step"]
-    for name, tensor in best[0]["generator"].items():
-        assert torch.equal(tensor, best[1]["generator"][name]), name
+    for name, tensor in best[0]["generator"]["state"].items():
+        assert torch.equal(tensor, best[1]["generator"]["state"][name]), name
 
 
 def test_tensorboard_writes_every_scalar_the_fid_and_the_grid(tmp_path, tiny_data):

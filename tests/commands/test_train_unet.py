@@ -35,7 +35,7 @@ def tiny_unet(monkeypatch):
 
 
 def weights(path):
-    return {task: entry["weights"] for task, entry in load_unets_file(path)["tasks"].items()}
+    return {task: entry["network"]["state"] for task, entry in load_unets_file(path)["tasks"].items()}
 
 
 def test_fast_run_writes_every_artefact_and_the_file_loads(tmp_path, tiny_unet, capsys):
@@ -46,7 +46,8 @@ def test_fast_run_writes_every_artefact_and_the_file_loads(tmp_path, tiny_unet, 
     entry = obj["tasks"]["denoise"]
     assert list(obj["tasks"]) == ["denoise"] and entry["step"] == 6 and entry["fit"]["tasks"] == ("denoise",)
     assert obj["run"]["batch_size"] == 8 and obj["run"]["num_images"] == 64 and not obj["run"]["adversarial"]
-    assert entry["model"]["width"] == 8 and not entry["model"]["residual"]  # denoise: plain output
+    config = entry["network"]["config"]
+    assert config["width"] == 8 and not config["residual"]  # denoise: plain output
     unet = load_unets(out / "checkpoint.pt")["denoise"]
     assert not unet.training and unet(torch.zeros(2, 1, 28, 28), torch.zeros(2, 1, 28, 28)).shape == (2, 1, 28, 28)
     history = json.loads((out / "history.json").read_text())
@@ -66,7 +67,7 @@ def test_steps_adversarial_and_residual_per_task(tmp_path, tiny_unet):
     assert main(args) == 0
     obj = load_unets_file(out / "checkpoint.pt")
     entry = obj["tasks"]["deblur"]
-    assert entry["step"] == 3 and entry["model"]["residual"] and obj["run"]["adversarial"]
+    assert entry["step"] == 3 and entry["network"]["config"]["residual"] and obj["run"]["adversarial"]
     assert entry["fit"]["strength"] == (0.5, 0.5) and entry["fit"]["seed"] == 4 and entry["fit"]["lr"] == 0.002
     assert {"d_loss", "adv", "l1"} <= set(entry["history"])
     assert main(["train", "unet", "--task", "enhance", "--epochs", "0.5", "--batch-size", "8",

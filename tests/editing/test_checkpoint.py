@@ -45,7 +45,7 @@ def test_round_trip_gives_the_same_outputs(tmp_path):
     x, cond = torch.rand(2, 1, 28, 28) * 2 - 1, torch.zeros(2, 1, 28, 28)
     for task, unet in models.items():
         expected = UNet(unet.cfg)
-        expected.load_state_dict(saved[task]["weights"])
+        expected.load_state_dict(saved[task]["network"]["state"])
         torch.testing.assert_close(unet(x, cond), expected.eval()(x, cond), rtol=0, atol=0)
     assert is_unet_file(tmp_path / "unet.pt") and not is_unet_file(tmp_path / "missing.pt")
 
@@ -126,9 +126,11 @@ def test_bad_files_are_explained(tmp_path):
         load_unets_file(broken(lambda o: o.pop("run")))
     with pytest.raises(CheckpointError, match="valid tasks"):
         load_unets_file(broken(lambda o: o["tasks"].update(sharpen=o["tasks"]["denoise"])))
-    with pytest.raises(CheckpointError, match=r"task 'denoise' is missing \['weights'\]"):
-        load_unets_file(broken(lambda o: o["tasks"]["denoise"].pop("weights")))
+    with pytest.raises(CheckpointError, match=r"task 'denoise' is missing \['network'\]"):
+        load_unets_file(broken(lambda o: o["tasks"]["denoise"].pop("network")))
     with pytest.raises(CheckpointError, match="task 'deblur' does not rebuild.*unknown fields"):
-        load_unets_file(broken(lambda o: o["tasks"]["deblur"]["model"].update(colour=True)))
+        load_unets_file(broken(lambda o: o["tasks"]["deblur"]["network"]["config"].update(colour=True)))
     with pytest.raises(CheckpointError, match="task 'deblur' does not rebuild"):
-        load_unets_file(broken(lambda o: o["tasks"]["deblur"]["model"].update(width=16, groups=8)))
+        load_unets_file(broken(lambda o: o["tasks"]["deblur"]["network"]["config"].update(width=16, groups=8)))
+    with pytest.raises(CheckpointError, match="task 'deblur' does not rebuild.*'patchgan', not a 'unet'"):
+        load_unets_file(broken(lambda o: o["tasks"]["deblur"]["network"].update(arch="patchgan")))

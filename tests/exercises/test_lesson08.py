@@ -6,7 +6,8 @@ import math
 import torch
 
 from course_lib.exercises.lesson08 import CASES, check_early_stopping, check_freeze, early_stopping_update
-from course_lib.gan.finetune import EarlyStopping, discriminator_blocks, freeze_first_blocks
+from course_lib.gan.finetune import discriminator_blocks, freeze_first_blocks
+from course_lib.gan.scoring import EarlyStopping
 
 
 def test_reference_solutions_pass_and_skeletons_are_not_attempted():

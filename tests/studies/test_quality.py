@@ -10,7 +10,7 @@ from course_lib.studies import quality as bench_quality
 
 
 def fake_clock(seconds_per_chunk):
-    """A stand-in for bench.timed: runs fn and says it took ``seconds_per_chunk``."""
+    """A stand-in for timing.timed: runs fn and says it took ``seconds_per_chunk``."""
     def timed(fn, *args, device=None):
         fn(*args)
         return seconds_per_chunk
