@@ -1,8 +1,8 @@
-"""``python -m course_lib ...``: see ``course_lib.cli``."""
+"""``python -m course_lib ...``: see ``course_lib.commands.cli``."""
 
 import sys
 
-from .cli import main
+from .commands.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

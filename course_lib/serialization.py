@@ -65,7 +65,7 @@ def config_from_dict(cls, values: dict, what: str = "config"):
 
 class WriteError(OSError):
     """A file could not be written (full disk, read-only folder, no permission); the message names the file,
-    the cause in plain words and what survived. ``cli`` turns it into one line and exit code 1."""
+    the cause in plain words and what survived. ``commands.cli`` turns it into one line and exit code 1."""
 
 
 CAUSES = {errno.ENOSPC: "no space left on device", getattr(errno, "EDQUOT", -1): "disk quota exceeded",

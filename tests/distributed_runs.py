@@ -156,7 +156,7 @@ def tiny_recipes() -> None:
 def train_cli(argv: list[str]) -> int:
     """``python -m course_lib ARGV`` on tiny data and models; returns the exit code."""
     tiny_recipes()
-    from course_lib.cli import main
+    from course_lib.commands.cli import main
 
     return main(argv)
 
@@ -174,8 +174,8 @@ def text2img_cli(argv: list[str]) -> int:
     """``python -m course_lib ARGV`` with ``train text2img`` on a small constructed colour edition."""
     from text2img.edition_files import constructed_edition
 
-    from course_lib.cli import main
     from course_lib.commands import train_text2img
+    from course_lib.commands.cli import main
     from course_lib.text2img.attributes import fit_thresholds
 
     data = constructed_edition(320, categories=10)

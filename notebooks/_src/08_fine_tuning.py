@@ -49,7 +49,7 @@ import torch
 from IPython.display import Image, Markdown, display
 
 from course_lib.categories import CLASS_NAMES, CLASS_NAMES_ZH, category_index
-from course_lib.cli import main as course_cli
+from course_lib.commands.cli import main as course_cli
 from course_lib.data import to_float
 from course_lib.exercises.checks import yours_or_reference
 from course_lib.exercises.lesson08 import (

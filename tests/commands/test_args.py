@@ -4,8 +4,8 @@ import argparse
 
 import pytest
 
-from course_lib.cli import build_parser, main
 from course_lib.commands import args as arg_types
+from course_lib.commands.cli import build_parser, main
 
 NUMERIC = {"count", "positive", "seed"}
 

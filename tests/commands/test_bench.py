@@ -5,8 +5,8 @@ import json
 import pytest
 import torch
 
-from course_lib.cli import main
 from course_lib.commands.bench import report
+from course_lib.commands.cli import main
 
 
 @pytest.fixture(scope="module")

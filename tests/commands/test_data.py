@@ -1,7 +1,7 @@
 from idx_files import write_tiny_dataset
 
 from course_lib import data
-from course_lib.cli import main
+from course_lib.commands.cli import main
 
 
 def test_data_check_reports_source_counts_and_checksums(tmp_path, monkeypatch, capsys):

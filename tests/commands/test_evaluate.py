@@ -13,8 +13,8 @@ import torch
 from tiny_gan import tiny_images
 
 from course_lib.categories import CLASS_NAMES
-from course_lib.cli import main
 from course_lib.commands import kinds, train_gan
+from course_lib.commands.cli import main
 from course_lib.data import load_fashion_mnist, to_float
 from course_lib.gan import recipes
 from course_lib.gan.checkpoint import export_checkpoint

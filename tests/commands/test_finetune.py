@@ -7,8 +7,8 @@ import torch
 from PIL import Image
 from tiny_gan import tiny_images
 
-from course_lib.cli import main
 from course_lib.commands import train_gan
+from course_lib.commands.cli import main
 from course_lib.gan.checkpoint import load_checkpoint, read_generator
 
 FAST = ["--max-steps", "8", "--eval-every", "4", "--fast"]

@@ -4,7 +4,7 @@ import argparse
 
 import pytest
 
-from course_lib.cli import main
+from course_lib.commands.cli import main
 from course_lib.commands.flags import add_device, add_precision, device_name, refuse
 
 

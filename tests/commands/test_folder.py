@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from course_lib.cli import main
+from course_lib.commands.cli import main
 from course_lib.gan.checkpoint import load_checkpoint
 from course_lib.photos.folders import make_example_folder
 

@@ -1,8 +1,8 @@
 import subprocess
 from pathlib import Path
 
-from course_lib.cli import main
 from course_lib.commands import lessons
+from course_lib.commands.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from course_lib.cli import main
 from course_lib.commands import UserError, kinds
+from course_lib.commands.cli import main
 from course_lib.commands.finetune import base_file
 from course_lib.commands.model_file import open_model_file
 

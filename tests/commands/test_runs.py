@@ -11,8 +11,8 @@ import pytest
 import torch
 
 from course_lib import serialization
-from course_lib.cli import main
 from course_lib.commands import UserError, runs, train_gan
+from course_lib.commands.cli import main
 from course_lib.commands.runs import RunFolder, differences
 from course_lib.serialization import WriteError, atomic_save
 

@@ -6,8 +6,8 @@ import torch
 from PIL import Image
 from tiny_gan import tiny_images
 
-from course_lib.cli import main
 from course_lib.commands import train_gan
+from course_lib.commands.cli import main
 from course_lib.gan import recipes
 from course_lib.gan.checkpoint import load_checkpoint, read_generator
 from course_lib.gan.sampling import sample

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from text2img.edition_files import tiny_model
 
-from course_lib.cli import main
+from course_lib.commands.cli import main
 from course_lib.text2img.model import save
 
 

@@ -5,7 +5,7 @@ import json
 import pytest
 from text2img.edition_files import tiny_model
 
-from course_lib.cli import main
+from course_lib.commands.cli import main
 from course_lib.text2img.attributes import fit_thresholds
 from course_lib.text2img.catalog import tinted_split
 from course_lib.text2img.model import save

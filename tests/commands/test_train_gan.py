@@ -7,8 +7,8 @@ import pytest
 import torch
 from tiny_gan import tiny_images
 
-from course_lib.cli import main
 from course_lib.commands import train_gan
+from course_lib.commands.cli import main
 from course_lib.gan import recipes
 from course_lib.gan.checkpoint import load_checkpoint
 from course_lib.models.wgan import WGANConfig

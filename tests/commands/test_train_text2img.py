@@ -3,8 +3,8 @@
 import pytest
 from text2img.edition_files import constructed_edition
 
-from course_lib.cli import main
 from course_lib.commands import train_text2img
+from course_lib.commands.cli import main
 from course_lib.text2img.attributes import fit_thresholds
 from course_lib.text2img.model import load
 

@@ -14,8 +14,8 @@ import torch
 from PIL import Image
 from tiny_gan import tiny_images
 
-from course_lib.cli import main
 from course_lib.commands import train_gan, train_tracking
+from course_lib.commands.cli import main
 from course_lib.data.augment import DiffAugment
 from course_lib.gan import recipes
 from course_lib.gan.checkpoint import load_checkpoint, read_generator

@@ -6,8 +6,8 @@ import json
 import pytest
 import torch
 
-from course_lib.cli import main
 from course_lib.commands import UserError, train_unet
+from course_lib.commands.cli import main
 from course_lib.commands.train_unet import parse_strength, parse_tasks
 from course_lib.editing import training
 from course_lib.editing.checkpoint import load_unets, load_unets_file

@@ -1,8 +1,8 @@
-"""course_lib.cli: every command is registered, user mistakes exit 2 with one clear line, --help works."""
+"""course_lib.commands.cli: every command is registered, user mistakes exit 2 with one clear line, --help works."""
 
 import pytest
 
-from course_lib.cli import COMMANDS, build_parser, main
+from course_lib.commands.cli import COMMANDS, build_parser, main
 
 
 def test_every_command_is_registered():
@@ -60,5 +60,5 @@ def test_version_names_the_library_torch_and_python(capsys):
     assert exit_info.value.code == 0
     assert out.strip() == f"course-lib {course_lib.__version__} (torch {torch.__version__}, Python " \
                           f"{platform.python_version()})"
-    project = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())["project"]
+    project = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text())["project"]
     assert project["version"] == course_lib.__version__  # one version: the package's and the distribution's

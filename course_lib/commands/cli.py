@@ -14,7 +14,7 @@ import importlib.util
 import os
 import sys
 
-from .commands import UserError
+from . import UserError
 
 COMMANDS = ("data", "lessons", "train", "finetune", "sample", "evaluate", "bench")
 
@@ -42,7 +42,7 @@ def version_text() -> str:
 
     import torch
 
-    from . import __version__
+    from .. import __version__
 
     return f"course-lib {__version__} (torch {torch.__version__}, Python {platform.python_version()})"
 
@@ -51,9 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     """Parse ``argv`` and run the subcommand; user mistakes print one clear line and exit 2 (a device that is
     not here, ``--device cuda`` without a GPU, is one: the fix is the flag, so no traceback). A file that cannot
     be written (full disk, read-only folder) is one line too, with exit 1: not a usage mistake."""
-    from .data import DataCorruptError, DataNotFoundError
-    from .runtime import DeviceUnavailableError
-    from .serialization import WriteError
+    from ..data import DataCorruptError, DataNotFoundError
+    from ..runtime import DeviceUnavailableError
+    from ..serialization import WriteError
 
     try:
         args = build_parser().parse_args(argv)
