@@ -1,4 +1,4 @@
-"""Command line: ``python -m course_lib {data,lessons,train,finetune,sample,evaluate,bench} ...``.
+"""Command line: ``python -m course_lib {data,lessons,train,finetune,sample,evaluate,listing,bench} ...``.
 
 Each subcommand lives in ``course_lib/commands/<name>.py`` and exposes ``register(subparsers)``,
 which adds its parser and sets ``run=function(args) -> exit code``. This is the top layer: nothing in the
@@ -16,11 +16,12 @@ import sys
 
 from . import UserError
 
-COMMANDS = ("data", "lessons", "train", "finetune", "sample", "evaluate", "bench")
+COMMANDS = ("data", "lessons", "train", "finetune", "sample", "evaluate", "listing", "bench")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The top-level parser with every available subcommand."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The top-level parser with every available subcommand, or with ``only`` that one (what a run of one command
+    needs: the other commands' modules, and what they import, stay unloaded, which saves seconds at start-up)."""
     parser = argparse.ArgumentParser(
         prog="python -m course_lib", exit_on_error=False,
         description="Product Image GANs: data checks, training, sampling, evaluation, benchmarks.")
@@ -29,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     # exit_on_error=False: a bad value raises ArgumentError, which main() turns into one line and exit code 2
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
                                 parser_class=functools.partial(argparse.ArgumentParser, exit_on_error=False))
-    for name in COMMANDS:
+    for name in (only,) if only in COMMANDS else COMMANDS:
         module_name = f"course_lib.commands.{name}"
         if importlib.util.find_spec(module_name) is not None:
             importlib.import_module(module_name).register(sub)
@@ -56,7 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     from ..serialization import WriteError
 
     try:
-        args = build_parser().parse_args(argv)
+        words = sys.argv[1:] if argv is None else argv
+        args = build_parser(words[0] if words else None).parse_args(argv)
     except argparse.ArgumentError as err:
         print(f"error: {err}", file=sys.stderr)
         print("(python -m course_lib COMMAND --help lists the options)", file=sys.stderr)

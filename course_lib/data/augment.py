@@ -18,9 +18,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import torch
-from torchvision.transforms import v2
+
+if TYPE_CHECKING:
+    from torchvision.transforms import v2  # imported where used: torchvision takes about 2 s to import
 
 
 def translate(x: torch.Tensor, dx, dy, fill: float = -1.0) -> torch.Tensor:
@@ -70,6 +73,8 @@ def gaussian_blur(images: torch.Tensor, sigma_px: float, kernel_size: int | None
     ``kernel_size`` defaults to 2 ceil(3 sigma) + 1 taps (lesson 05's deblur task); lesson 06's calibration point
     uses 3 taps at sigma 1 px.
     """
+    from torchvision.transforms import v2
+
     size = kernel_size or 2 * math.ceil(3 * sigma_px) + 1
     return v2.functional.gaussian_blur(images, [size, size], [sigma_px, sigma_px]).clamp(-1, 1)
 
@@ -113,6 +118,8 @@ def classic_pipeline(cfg: ClassicConfig, image_size: int = 28, background: float
     and blends any other fill in with an interpolated mask, which leaves a faint outline along the old
     image border (``ClassicAugment`` therefore works on x + 1, whose background is 0).
     """
+    from torchvision.transforms import v2
+
     steps = []
     if cfg.crop > 0:
         steps.append(v2.RandomResizedCrop(image_size, scale=(1 - cfg.crop, 1.0), antialias=True))

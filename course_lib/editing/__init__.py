@@ -9,17 +9,29 @@ course's loop), training (one task's run, the default recipe), checkpoint (U-Net
 evaluation (U-Net against the baselines).
 """
 
-from .ambiguity import fit_prediction, loss_optima, plausible_answers, sharpness, with_fill
-from .baselines import BASELINES, baseline
-from .checkpoint import load_pretrained_pair, load_pretrained_unet, shipped_pair_or, shipped_unet_or
-from .degrade import HOLE_FILL, TASKS, degrade, physical_parameters, rectangle_mask
-from .evaluation import evaluate_models, evaluate_unet, format_unet_report
-from .pix2pix import FitConfig, fit_unet, pix2pix_loop
-from .restoring import restore, unet_config
-from .scores import mean_psnr, psnr, restoration_scores, score_restoration, ssim
+import importlib
 
-__all__ = ["FitConfig", "HOLE_FILL", "BASELINES", "TASKS", "baseline", "degrade", "evaluate_models", "evaluate_unet",
-           "fit_prediction", "fit_unet", "format_unet_report", "load_pretrained_pair", "load_pretrained_unet",
-           "loss_optima", "mean_psnr", "physical_parameters", "pix2pix_loop", "plausible_answers", "psnr",
-           "rectangle_mask", "restoration_scores", "restore", "score_restoration", "sharpness", "shipped_pair_or",
-           "shipped_unet_or", "ssim", "unet_config", "with_fill"]
+# name -> the module that defines it, imported on first use (PEP 562): the baselines and scores pull in
+# scikit-image (a second or more), which a caller of one part (the listing's restoration) does not need
+EXPORTS = {
+    **dict.fromkeys(("fit_prediction", "loss_optima", "plausible_answers", "sharpness", "with_fill"), "ambiguity"),
+    **dict.fromkeys(("BASELINES", "baseline"), "baselines"),
+    **dict.fromkeys(("load_pretrained_pair", "load_pretrained_unet", "shipped_pair_or", "shipped_unet_or"),
+                    "checkpoint"),
+    **dict.fromkeys(("HOLE_FILL", "TASKS", "degrade", "physical_parameters", "rectangle_mask"), "degrade"),
+    **dict.fromkeys(("evaluate_models", "evaluate_unet", "format_unet_report"), "evaluation"),
+    **dict.fromkeys(("FitConfig", "fit_unet", "pix2pix_loop"), "pix2pix"),
+    **dict.fromkeys(("restore", "unet_config"), "restoring"),
+    **dict.fromkeys(("mean_psnr", "psnr", "restoration_scores", "score_restoration", "ssim"), "scores"),
+}
+__all__ = sorted(EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{EXPORTS[name]}", __name__), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(EXPORTS))

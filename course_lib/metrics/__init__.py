@@ -10,13 +10,22 @@ check), leak_probe (lesson 01), nearest (nearest training neighbours, memorisati
 sample_size (FID's bias against n).
 """
 
-from .calibration import blur_3x3, calibration_points
-from .evaluation import EvaluationConfig, evaluate_generator
-from .frechet import feature_statistics, fid_from_features, frechet_distance
-from .gan_train import gan_test_accuracy, gan_train_accuracy
-from .prc import knn_radii, precision_recall
-from .result import Evaluation
+import importlib
 
-__all__ = ["Evaluation", "EvaluationConfig", "blur_3x3", "calibration_points", "evaluate_generator",
-           "feature_statistics", "fid_from_features", "frechet_distance", "gan_test_accuracy", "gan_train_accuracy",
-           "knn_radii", "precision_recall"]
+# name -> the module that defines it, imported on first use (PEP 562): the evaluation pulls in torch-fidelity and
+# torchvision (seconds), which a caller of one small metric (memorisation, nearest) does not need
+EXPORTS = {"blur_3x3": "calibration", "calibration_points": "calibration", "EvaluationConfig": "evaluation",
+           "evaluate_generator": "evaluation", "feature_statistics": "frechet", "fid_from_features": "frechet",
+           "frechet_distance": "frechet", "gan_test_accuracy": "gan_train", "gan_train_accuracy": "gan_train",
+           "knn_radii": "prc", "precision_recall": "prc", "Evaluation": "result"}
+__all__ = sorted(EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{EXPORTS[name]}", __name__), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(EXPORTS))
