@@ -25,7 +25,7 @@ TASK_CHOICES = ("auto", "none", "denoise", "deblur", "enhance", "inpaint")
 def register(subparsers) -> None:
     """Add the ``listing`` subcommand."""
     p = subparsers.add_parser("listing", help="a labelled product listing from a description or a shop photo")
-    source = p.add_mutually_exclusive_group(required=True)
+    source = p.add_mutually_exclusive_group()  # one is needed: check_args says so (argparse would exit itself)
     source.add_argument("--prompt", default=None, help="the request, English or 中文, e.g. \"红色宽松连衣裙\"")
     source.add_argument("--photo", default=None, metavar="FILE", help="the shop's own photo of one product")
     p.add_argument("--candidates", type=count(), default=8, help="candidates drawn for a prompt (default 8)")
@@ -44,6 +44,8 @@ def register(subparsers) -> None:
 def check_args(args) -> Path:
     """Refuse what cannot work before anything loads; the output folder."""
     out = Path(args.out)
+    if args.prompt is None and args.photo is None:
+        raise UserError("give the product as --prompt TEXT (e.g. \"红色宽松连衣裙\") or as --photo FILE.")
     if out.exists() and not out.is_dir():
         raise UserError(f"--out {out} is a file; pass a folder.")
     if out.is_dir() and any(out.iterdir()) and not args.force:
