@@ -98,11 +98,17 @@ def copy_check(distance: float, threshold: float) -> Check:
     return Check("not_a_copy", passed, distance, threshold, why)
 
 
+@lru_cache(maxsize=1)
+def classifier():
+    """The course classifier (the shipped weights, checksummed), loaded once per process."""
+    return load_classifier()
+
+
 def classifier_probabilities(grey: torch.Tensor) -> torch.Tensor:
     """Softmax (N, 10) of the course classifier on grey views (N, 1, 28, 28) in [-1, 1]."""
-    classifier = load_classifier()
-    with eval_mode(classifier), torch.no_grad():
-        return classifier(grey.to(next(classifier.parameters()).device)).softmax(1).cpu()
+    network = classifier()
+    with eval_mode(network), torch.no_grad():
+        return network(grey.to(next(network.parameters()).device)).softmax(1).cpu()
 
 
 def run_checks(images: torch.Tensor, readings: list[Reading], category: int | None = None) -> list[list[Check]]:

@@ -62,9 +62,11 @@ class Edit:
     clean: bool
 
 
-def edit(model, request: Request, before: Candidate, attribute: str, value: int, k: int, seed: int) -> Edit:
+def edit(model, request: Request, before: Candidate, attribute: str, value: int, k: int, seed: int,
+         checked: bool = True) -> Edit:
     """Re-describe: the same latent (candidate ``before.reading.index`` of the same seed and K), the prompt with
-    ``attribute`` set to ``value``; what the tagger reads before and after."""
+    ``attribute`` set to ``value``; what the tagger reads before and after. ``checked=False`` skips the checks
+    (a study of the readings alone)."""
     text = redescribe(request, attribute, value)
     try:
         changed_request = read_request(model, text)
@@ -75,7 +77,7 @@ def edit(model, request: Request, before: Candidate, attribute: str, value: int,
     reading = read_candidates(model, changed_request, image)[0]
     reading = Reading(before.reading.index, reading.read, reading.agree, reading.similarity, reading.score)
     checks = run_checks(image, [Reading(0, reading.read, reading.agree, reading.similarity, reading.score)],
-                        changed_request.asked["category"])[0]
+                        changed_request.asked["category"])[0] if checked else []
     moved = {name: (before.reading.read[name], reading.read[name]) for name in ATTRIBUTES
              if before.reading.read[name] != reading.read[name]}
     clean = set(moved) == {attribute} and moved[attribute][1] == value
