@@ -73,8 +73,8 @@ def category_check(probabilities: torch.Tensor, category: int) -> Check:
     """The classifier's probability (10,) of ``category``, against ``MIN_CONFIDENCE``."""
     p, top = float(probabilities[category]), int(probabilities.argmax())
     passed = p >= MIN_CONFIDENCE
-    why = (f"the course classifier reads a {value_word('category', category)} ({p:.0%})" if passed else
-           f"the course classifier gives a {value_word('category', category)} only {p:.0%} (it reads "
+    why = (f"the course classifier reads it as {value_word('category', category)} ({p:.0%})" if passed else
+           f"the course classifier gives {value_word('category', category)} only {p:.0%} (it reads "
            f"{value_word('category', top)}, {float(probabilities[top]):.0%})")
     return Check("category", passed, p, MIN_CONFIDENCE, why)
 

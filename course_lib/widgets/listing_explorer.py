@@ -59,8 +59,10 @@ class ListingExplorer(widgets.VBox):
         """The value list of the chosen attribute, then a redraw."""
         if self.attribute.value != "none":
             options = values_of(self.attribute.value)
-            with self.value.hold_trait_notifications():
-                self.value.options, self.value.value = options, options[min(1, len(options) - 1)]
+            self.value.unobserve(self.update, names="value")  # one redraw for the new list, not two
+            self.value.options = options
+            self.value.value = options[1]
+            self.value.observe(self.update, names="value")
         self.update()
 
     def update(self, change=None) -> None:

@@ -464,7 +464,8 @@ for prompt in ("", "crimson gown"):
 # 1 September 2025) require an explicit label (显式标识) that people can see and an implicit one (隐式标识) in
 # the file's metadata, and platforms check for them; the EU AI Act (art. 50) requires machine-readable marking of
 # generated images. Use such images for mock-ups, design exploration and clearly marked illustrations, keep the
-# label on every copy, and photograph the product itself for the listing.
+# label on every copy, and photograph the product itself for the listing. Lesson 09 writes both labels onto a
+# listing and reads them back.
 
 # %% [markdown]
 # **Summary.** A description becomes an image in three learned steps. A tokenizer and a small text encoder,

@@ -22,10 +22,10 @@ from course_lib.text2img.colour import luminance_view
 def test_category_check_at_its_threshold():
     p = torch.full((10,), 0.5 / 9)
     p[3] = MIN_CONFIDENCE
-    assert category_check(p, 3).passed and "reads a dress (50%)" in category_check(p, 3).why
+    assert category_check(p, 3).passed and "reads it as dress (50%)" in category_check(p, 3).why
     q = torch.tensor([0.0, 0, 0, 0.3, 0, 0, 0.7, 0, 0, 0])
     check = category_check(q, 3)
-    assert not check.passed and "a dress only 30% (it reads shirt, 70%)" in check.why
+    assert not check.passed and "gives dress only 30% (it reads shirt, 70%)" in check.why
 
 
 def test_attribute_and_copy_checks():

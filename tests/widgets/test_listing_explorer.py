@@ -31,3 +31,12 @@ def test_an_edit_redraws_the_card_and_a_refusal_keeps_the_pictures(panel):
     assert "contradicts itself" in panel.report.value and panel.picture.value == picture
     with pytest.raises(ValueError, match="finished text2img model with its tagger"):
         ListingExplorer(None)
+
+
+def test_every_attribute_can_be_chosen_and_its_values_follow(panel):
+    for attribute in ("category", "tone", "width", "pattern", "colour"):
+        panel.prompt.value = "红色宽松连衣裙"
+        panel.attribute.value = attribute
+        assert list(panel.value.options) == values_of(attribute) and panel.value.value == values_of(attribute)[1]
+    panel.attribute.value = "none"
+    assert panel.edited is None
