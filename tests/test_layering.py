@@ -27,6 +27,11 @@ RANKS = {**dict.fromkeys(FOUNDATIONS, 0), "models": 1, "metrics": 2, "gan": 3, "
 # inside the foundations, the few edges there are (data reads categories, for example), in one direction
 FOUNDATION_ORDER = FOUNDATIONS
 MAX_LINES = 250
+# Within 15 lines of MAX_LINES, and where each splits next (by concern, not by packing lines):
+# - exercises/checks.py (246): the function checks (check_function, Hint, compare) apart from the checks of
+#   predictions (check_prediction, NoiseRule, check_measured);
+# - runtime.py (236): the device (resolve_device, select_device, autocast, compile_networks) apart from the
+#   process (CPU threads, fast mode, rank, say).
 MAX_TOP_LEVEL = 20
 
 

@@ -1,4 +1,4 @@
-"""Augmentation for GAN training: classic torchvision pipelines, DiffAugment, and pixel noise.
+"""Augmentation for GAN training: classic torchvision pipelines and DiffAugment.
 
 Every image here is float (N, C, H, W) in [-1, 1] with background -1, so every fill is -1 (a fill of 0
 would paint mid-grey corners that no real product photo has). Every strength is 0 for the identity.
@@ -8,14 +8,12 @@ would paint mid-grey corners that no real product photo has). Every strength is 
   ``per_sample=True`` (default) we call the pipeline once per image so each image gets its own draw.
 - ``DiffAugment`` (Zhao et al. 2020): color, translation, cutout; differentiable, for real AND fake
   batches inside the discriminator step (and the generator step), seeded by its own ``torch.Generator``.
-- ``add_noise``: Gaussian pixel noise with sigma on the [0, 1] scale (the editing lesson's ``denoise``
-  damage and the metrics' "real + noise" calibration point). ``metrics.leak_probe.fit_probe`` measures
-  whether augmentation leaks into what a discriminator learns.
+``metrics.leak_probe.fit_probe`` measures whether augmentation leaks into what a discriminator learns. The
+pixel damages (noise, blur) that are not augmentations live in ``data.corrupt``.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -54,29 +52,6 @@ def cutout(x: torch.Tensor, top, left, size: int, fill: float = -1.0) -> torch.T
     in_rows = (rows >= top) & (rows < top + size)  # (N, H)
     in_cols = (cols >= left) & (cols < left + size)  # (N, W)
     return x.masked_fill((in_rows[:, :, None] & in_cols[:, None, :])[:, None], fill)
-
-
-def add_noise(images: torch.Tensor, sigma: float = 0.1, seed: int | torch.Generator = 0) -> torch.Tensor:
-    """images (N, C, H, W) in [-1, 1] + N(0, sigma^2) noise with sigma on the [0, 1] scale, clamped to [-1, 1].
-
-    seed: an int, or a CPU ``torch.Generator`` to draw from; the noise is drawn on the CPU, so a seed gives
-    the same noise on every device.
-    """
-    generator = seed if isinstance(seed, torch.Generator) else torch.Generator().manual_seed(int(seed))
-    noise = torch.randn(images.shape, generator=generator).to(images.device, images.dtype)
-    return (images + 2 * sigma * noise).clamp(-1, 1)  # x2: [-1, 1] spans twice the [0, 1] scale
-
-
-def gaussian_blur(images: torch.Tensor, sigma_px: float, kernel_size: int | None = None) -> torch.Tensor:
-    """Gaussian blur with mirrored borders, the course's one blur: (N, C, H, W) in [-1, 1] -> same shape and range.
-
-    ``kernel_size`` defaults to 2 ceil(3 sigma) + 1 taps (lesson 05's deblur task); lesson 06's calibration point
-    uses 3 taps at sigma 1 px.
-    """
-    from torchvision.transforms import v2
-
-    size = kernel_size or 2 * math.ceil(3 * sigma_px) + 1
-    return v2.functional.gaussian_blur(images, [size, size], [sigma_px, sigma_px]).clamp(-1, 1)
 
 
 def _check_range(name: str, value: float, low: float, high: float, closed: bool = True) -> None:
@@ -244,5 +219,5 @@ class DiffAugment:
         return f"DiffAugment(policy={','.join(self.ops)!r}, strength={self.strength})"
 
 
-__all__ = ["translate", "cutout", "add_noise", "ClassicConfig", "classic_pipeline", "ClassicAugment", "DiffAugment",
+__all__ = ["translate", "cutout", "ClassicConfig", "classic_pipeline", "ClassicAugment", "DiffAugment",
            "DIFF_OPS"]

@@ -11,6 +11,8 @@ evaluation (U-Net against the baselines).
 
 import importlib
 
+from .degrade import degrade as degrade  # named like its module: bound here, or the submodule would shadow it
+
 # name -> the module that defines it, imported on first use (PEP 562): the baselines and scores pull in
 # scikit-image (a second or more), which a caller of one part (the listing's restoration) does not need
 EXPORTS = {
@@ -18,19 +20,21 @@ EXPORTS = {
     **dict.fromkeys(("BASELINES", "baseline"), "baselines"),
     **dict.fromkeys(("load_pretrained_pair", "load_pretrained_unet", "shipped_pair_or", "shipped_unet_or"),
                     "checkpoint"),
-    **dict.fromkeys(("HOLE_FILL", "TASKS", "degrade", "physical_parameters", "rectangle_mask"), "degrade"),
+    **dict.fromkeys(("HOLE_FILL", "TASKS", "physical_parameters", "rectangle_mask"), "degrade"),
     **dict.fromkeys(("evaluate_models", "evaluate_unet", "format_unet_report"), "evaluation"),
     **dict.fromkeys(("FitConfig", "fit_unet", "pix2pix_loop"), "pix2pix"),
     **dict.fromkeys(("restore", "unet_config"), "restoring"),
     **dict.fromkeys(("mean_psnr", "psnr", "restoration_scores", "score_restoration", "ssim"), "scores"),
 }
-__all__ = sorted(EXPORTS)
+__all__ = sorted([*EXPORTS, "degrade"])
 
 
 def __getattr__(name: str):
     if name not in EXPORTS:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f".{EXPORTS[name]}", __name__), name)
+    value = getattr(importlib.import_module(f".{EXPORTS[name]}", __name__), name)
+    globals()[name] = value  # the next access is a plain attribute
+    return value
 
 
 def __dir__() -> list[str]:

@@ -27,7 +27,7 @@ import math
 
 import torch
 
-from ..data.augment import add_noise, gaussian_blur
+from ..data.corrupt import add_noise, gaussian_blur
 
 TASKS = ("denoise", "inpaint", "deblur", "enhance")
 NOISE_SIGMA_MAX = 0.4  # denoise: sigma on the [0, 1] scale at strength 1

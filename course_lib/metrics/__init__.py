@@ -13,7 +13,8 @@ sample_size (FID's bias against n).
 import importlib
 
 # name -> the module that defines it, imported on first use (PEP 562): the evaluation pulls in torch-fidelity and
-# torchvision (seconds), which a caller of one small metric (memorisation, nearest) does not need
+# torchvision (seconds), which a caller of one small metric (memorisation, nearest) does not need; no exported
+# name is also the name of a module here (a submodule's import would bind the package attribute to the module)
 EXPORTS = {"blur_3x3": "calibration", "calibration_points": "calibration", "EvaluationConfig": "evaluation",
            "evaluate_generator": "evaluation", "feature_statistics": "frechet", "fid_from_features": "frechet",
            "frechet_distance": "frechet", "gan_test_accuracy": "gan_train", "gan_train_accuracy": "gan_train",
@@ -24,7 +25,9 @@ __all__ = sorted(EXPORTS)
 def __getattr__(name: str):
     if name not in EXPORTS:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f".{EXPORTS[name]}", __name__), name)
+    value = getattr(importlib.import_module(f".{EXPORTS[name]}", __name__), name)
+    globals()[name] = value  # the next access is a plain attribute
+    return value
 
 
 def __dir__() -> list[str]:

@@ -13,14 +13,14 @@ import torch
 
 from ..categories import CLASS_NAMES
 from ..data import to_float
-from ..data.augment import add_noise, gaussian_blur
+from ..data.corrupt import add_noise, gaussian_blur
 from .evaluation import EvaluationConfig, evaluate_generator
 from .features import dataset
 from .result import Evaluation
 
 
 def blur_3x3(images: torch.Tensor) -> torch.Tensor:
-    """The calibration point's blur: 3 taps at sigma 1 px (``augment.gaussian_blur``); (N, 1, H, W) -> same."""
+    """The calibration point's blur: 3 taps at sigma 1 px (``data.corrupt.gaussian_blur``); (N, 1, H, W) -> same."""
     return gaussian_blur(images, 1.0, kernel_size=3)
 
 

@@ -18,7 +18,7 @@ import torch
 import torch.nn.functional as F
 
 from ..data import to_float
-from ..data.augment import add_noise
+from ..data.corrupt import add_noise
 from ..gan.recipes import get_recipe, make_trainer
 from ..gan.sampling import latent_noise, sample
 from ..metrics.scorer import FidScorer

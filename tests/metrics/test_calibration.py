@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from course_lib.data import to_float
-from course_lib.data.augment import add_noise
+from course_lib.data.corrupt import add_noise
 from course_lib.metrics import EvaluationConfig, blur_3x3, calibration_points
 
 
