@@ -25,7 +25,7 @@ from ..gan.checkpoint import (
     save_pretrained,
 )
 from ..gan.few_shot import Method, finetune_trainer, new_line
-from ..gan.scoring import EarlyStopping, validation_fid
+from ..gan.scoring import ScoreEvery, validation_fid
 from ..photos import load_photo_folder
 from ..plots import save_figure
 from ..runtime import configure_cpu_threads, fast_mode, say, select_device
@@ -133,8 +133,8 @@ def finetune_into(folder: RunFolder, args) -> int:
     method = Method(freeze_d=args.freeze_d, augment=args.augment, from_scratch=args.from_scratch)
     trainer, model_cfg, frozen = finetune_trainer(base, images, method, args.seed, device, precision=args.precision)
     every = args.eval_every or (10 if fast else 50)
-    stopper = EarlyStopping(validation_fid(validation, n=200 if fast else 1000), every,
-                            args.early_stopping or 10**9)
+    # the one scoring callback: scores, keeps the best weights, and stops only with --early-stopping PATIENCE
+    stopper = ScoreEvery(validation_fid(validation, n=200 if fast else 1000), every, patience=args.early_stopping)
     settings = {"base": str(args.base), "line": what, "freeze_d": args.freeze_d, "augment": args.augment,
                 "from_scratch": bool(args.from_scratch), "precision": trainer.precision}
     if args.resume:
@@ -166,7 +166,7 @@ def finetune_into(folder: RunFolder, args) -> int:
     return 0
 
 
-def plot_validation(stopper: EarlyStopping, path: Path) -> None:
+def plot_validation(stopper: ScoreEvery, path: Path) -> None:
     """The validation FID per evaluation, the best one marked, and the stop when early stopping stopped."""
     import matplotlib.pyplot as plt
 
@@ -175,7 +175,7 @@ def plot_validation(stopper: EarlyStopping, path: Path) -> None:
         steps, values = zip(*stopper.curve)
         ax.plot(steps, values, "o-", label="validation FID")
         ax.axvline(stopper.best_step, color="k", linestyle="--", label=f"best: step {stopper.best_step}")
-        if stopper.waited >= stopper.patience:
+        if stopper.patience is not None and stopper.waited >= stopper.patience:
             ax.axvline(steps[-1], color="tab:red", linestyle=":", label=f"stopped: step {steps[-1]}")
         ax.legend()
     ax.set_xlabel("generator step")
