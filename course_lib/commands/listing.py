@@ -18,6 +18,7 @@ from ..runtime import configure_cpu_threads, select_device
 from ..serialization import shipped_dir
 from . import UserError
 from .args import count, seed
+from .flags import add_device
 
 TASK_CHOICES = ("auto", "none", "denoise", "deblur", "enhance", "inpaint")
 
@@ -37,7 +38,7 @@ def register(subparsers) -> None:
     p.add_argument("--out", default="runs/listing", help="output folder (default runs/listing)")
     p.add_argument("--force", action="store_true",
                    help="export even when a check fails, and replace the files of an existing --out")
-    p.add_argument("--device", default="auto", help="auto, cpu, cuda or mps")
+    add_device(p)
     p.set_defaults(run=run)
 
 
