@@ -106,3 +106,27 @@ def test_bad_input_is_refused_clearly(base, tmp_path, capsys):
     for message, argv in cases.items():
         assert main(["finetune", *argv, "--fast", "--out", str(tmp_path / "x")]) == 2, message
         assert message in capsys.readouterr().err, message
+
+
+def test_early_stopping_on_too_few_held_out_photos_is_refused_with_the_measurement(tmp_path, capsys):
+    folder = shop_photos(tmp_path / "photos")
+    argv = ["finetune", "checkpoints/dcgan.pt", "--images", str(folder), *FAST, "--early-stopping", "2", "--out",
+            str(tmp_path / "o")]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "--early-stopping needs at least 50 held-out photos" in err and "holds out 5" in err
+    assert "82 % of draws" in err and not (tmp_path / "o" / "checkpoint.pt").exists()
+
+
+def test_the_refusals_numbers_are_the_shipped_measurement():
+    """The message quotes data_scripts/validation_size.py's run: keep them in step."""
+    import json
+
+    from course_lib.commands.finetune import MIN_VALIDATION
+    from course_lib.studies.few_shot_report import shipped_runs
+
+    rows = json.loads(shipped_runs("validation_size.json").read_text())["rows"]
+    at = {(r["sigma"], r["n"]): r for r in rows}
+    assert at[(0.03, MIN_VALIDATION)]["fid_right"] >= 0.95 and f"{at[(0.03, 8)]['fid_right']:.0%}" == "82%"
+    assert f"{at[(0.03, 8)]['kid_right']:.0%}" == "75%" and f"{at[(0.03, 8)]['fid_gap']:.2f}" == "0.57"
+    assert all(r["kid_right"] <= r["fid_right"] + 0.05 for r in rows)  # KID no better at any size
