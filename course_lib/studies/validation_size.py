@@ -14,8 +14,8 @@ import torch
 from ..data import load_fashion_mnist, to_float
 from ..data.corrupt import add_noise
 from ..metrics.features import extract, make_extractor
-from ..metrics.frechet import fid_torch_fidelity
 from ..metrics.kid import kid
+from ..metrics.scorer import FidScorer
 
 
 def ordering(category: int = 9, sigmas=(0.02, 0.03, 0.05), sizes=(8, 16, 25, 50, 100, 200), draws: int = 40,
@@ -24,19 +24,21 @@ def ordering(category: int = 9, sigmas=(0.02, 0.03, 0.05), sizes=(8, 16, 25, 50,
     data = load_fashion_mnist()
     train = to_float(data.train_images[data.train_labels == category])
     test = to_float(data.test_images[data.test_labels == category])
-    extractor = make_extractor(device="cpu")
+    extractor = make_extractor()
     good = extract(train[:1000], extractor, 500, False)[0]
     pool = extract(test, extractor, 500, False)[0]
     rows = []
     for sigma in sigmas:
         worse = extract(add_noise(train[1000:2000], sigma, seed=1), extractor, 500, False)[0]
-        gap = fid_torch_fidelity(worse, pool) - fid_torch_fidelity(good, pool)
+        everything = FidScorer(reference_features=pool, extractor=extractor)  # the course's one FID scorer
+        gap = everything.score_features(worse) - everything.score_features(good)
         g = torch.Generator().manual_seed(seed)
         for n in sizes:
             fid_right = kid_right = 0
             for r in range(draws):
                 held = pool[torch.randperm(len(pool), generator=g)[:n]]
-                fid_right += fid_torch_fidelity(good, held) < fid_torch_fidelity(worse, held)
+                scorer = FidScorer(reference_features=held, extractor=extractor)
+                fid_right += scorer.score_features(good) < scorer.score_features(worse)
                 kid_right += kid(good, held, 50, n, seed + r)[0] < kid(worse, held, 50, n, seed + r)[0]
             rows.append({"sigma": sigma, "fid_gap": round(gap, 3), "n": n, "fid_right": fid_right / draws,
                          "kid_right": kid_right / draws})
