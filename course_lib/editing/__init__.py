@@ -9,8 +9,7 @@ course's loop), training (one task's run, the default recipe), checkpoint (U-Net
 evaluation (U-Net against the baselines).
 """
 
-import importlib
-
+from .. import lazy_exports
 from .degrade import degrade as degrade  # named like its module: bound here, or the submodule would shadow it
 
 # name -> the module that defines it, imported on first use (PEP 562): the baselines and scores pull in
@@ -28,14 +27,4 @@ EXPORTS = {
 }
 __all__ = sorted([*EXPORTS, "degrade"])
 
-
-def __getattr__(name: str):
-    if name not in EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{EXPORTS[name]}", __name__), name)
-    globals()[name] = value  # the next access is a plain attribute
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(EXPORTS))
+__getattr__, __dir__ = lazy_exports(__name__, EXPORTS)

@@ -27,6 +27,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 from ..data import load_fashion_mnist, to_float
+from ..editing.ambiguity import sharpness
 from ..editing.checkpoint import load_pretrained_unet
 from ..editing.restoring import restore
 from ..photos.reader import MIN_SIDE, read_photo
@@ -81,10 +82,8 @@ def measurements(grey: torch.Tensor) -> dict[str, torch.Tensor]:
     noise = residual * (np.pi / 2) ** 0.5 / (6 * (h - 2) * (w - 2))
     flat = x.flatten(1)
     peak = flat.quantile(0.99, dim=1)
-    dx = (x[..., :, 1:] - x[..., :, :-1]).abs().flatten(1).mean(1)
-    dy = (x[..., 1:, :] - x[..., :-1, :]).abs().flatten(1).mean(1)
     return {"noise": noise, "floor": flat.quantile(0.01, dim=1), "peak": peak,
-            "sharpness": (dx + dy) / 2 / peak.clamp(min=0.05)}
+            "sharpness": sharpness(x) / peak.clamp(min=0.05)}  # lesson 05's neighbour difference
 
 
 @lru_cache(maxsize=1)

@@ -10,7 +10,7 @@ check), leak_probe (lesson 01), nearest (nearest training neighbours, memorisati
 sample_size (FID's bias against n).
 """
 
-import importlib
+from .. import lazy_exports
 
 # name -> the module that defines it, imported on first use (PEP 562): the evaluation pulls in torch-fidelity and
 # torchvision (seconds), which a caller of one small metric (memorisation, nearest) does not need; no exported
@@ -21,14 +21,4 @@ EXPORTS = {"blur_3x3": "calibration", "calibration_points": "calibration", "Eval
            "knn_radii": "prc", "precision_recall": "prc", "Evaluation": "result"}
 __all__ = sorted(EXPORTS)
 
-
-def __getattr__(name: str):
-    if name not in EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{EXPORTS[name]}", __name__), name)
-    globals()[name] = value  # the next access is a plain attribute
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(EXPORTS))
+__getattr__, __dir__ = lazy_exports(__name__, EXPORTS)
