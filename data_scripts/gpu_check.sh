@@ -6,7 +6,9 @@
 #      (data_scripts/folder_speed.py);
 #   4. `train text2img --device cuda --fast`: the description-to-image model's three phases, which must print
 #      "networks on: cuda";
-#   5. every lesson (learner copy) at full size, with its wall time and the device its networks ran on (the
+#   5. sampling time per image of the shipped GAN and flow model (lesson 10) at 1-64 steps
+#      (data_scripts/flow_comparison.py timing);
+#   6. every lesson (learner copy) at full size, with its wall time and the device its networks ran on (the
 #      "networks on: ..." line each lesson prints).
 #
 #   bash data_scripts/gpu_check.sh [OUT]        # default OUT: runs/gpu_check; the report is OUT/report.json
@@ -41,6 +43,7 @@ step bench python -m course_lib bench --device cuda --json --budget "${BENCH_BUD
 step folder_64px python data_scripts/folder_speed.py --sizes 64 --channels 3 --device cuda --steps 50
 rm -rf "$OUT/text2img"  # a rerun into the same OUT starts the model afresh (train refuses to overwrite)
 step text2img_fast python -m course_lib train text2img --device cuda --fast --out "$OUT/text2img"
+step flow_sampling python data_scripts/flow_comparison.py timing --device cuda
 for notebook in notebooks/[0-9][0-9]_*.ipynb; do
     name=$(basename "$notebook" .ipynb)
     step "lesson_$name" env -u COURSE_FAST timeout "${LESSON_TIMEOUT:-300}" jupyter nbconvert --to notebook \

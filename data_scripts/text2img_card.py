@@ -19,11 +19,13 @@ from course_lib.studies.tables import mean_std
 
 
 def rows(results: list[dict]) -> list[tuple[str, list[float]]]:
-    """(name, one value per run) of every number, nested dicts flattened as 'field.key'."""
+    """(name, one value per run) of every number, nested dicts flattened as 'field.key' (deeper ones, such as the
+    per-category tables, are left out)."""
     out = []
     for key, value in results[0].items():
         if isinstance(value, dict):
-            out += [(f"{key}.{k}", [r[key][k] for r in results]) for k in value]
+            out += [(f"{key}.{k}", [r[key][k] for r in results]) for k, v in value.items()
+                    if isinstance(v, (int, float)) and not isinstance(v, bool)]
         elif isinstance(value, (int, float)) and key not in ("n", "seed"):
             out.append((key, [r[key] for r in results]))
     return out

@@ -214,3 +214,15 @@ def prefixed(discriminator) -> dict:
 if __name__ == "__main__":  # torchrun --nproc_per_node=2 tests/distributed_runs.py train unet ...
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     sys.exit(train_cli(sys.argv[1:]))
+
+
+def flow_cli(argv: list[str]) -> int:
+    """``python -m course_lib ARGV`` with ``train flow`` on a small constructed colour edition."""
+    from text2img.edition_files import constructed_edition
+
+    from course_lib.commands import train_flow
+    from course_lib.commands.cli import main
+
+    data = constructed_edition(320, categories=10)
+    train_flow.edition = lambda split, thresholds, count=None: data
+    return main(argv)

@@ -30,11 +30,13 @@ def test_the_report_keeps_every_step_and_what_it_measured(tmp_path):
     (tmp_path / "cuda_tests.out").write_text("....\n4 passed, 1200 deselected in 20.1s\n")
     (tmp_path / "bench.out").write_text(json.dumps({"throughput": {"course_lib_images_per_s": 9000.0}}))
     (tmp_path / "folder_64px.out").write_text('{"size": 64, "train_images_per_s": 5000.0}\n')
+    (tmp_path / "flow_sampling.out").write_text('{"gan_ms": 0.01, "flow_ms_by_steps": {"4": 0.2}}\n')
     (tmp_path / "lesson_02_dcgan.err").write_text("x" * 5000 + "CellExecutionError")
     result = report(tmp_path)
     assert result["device"] == "NVIDIA H200 2.14.1" and result["cuda_tests"].startswith("4 passed")
     assert result["bench"]["throughput"]["course_lib_images_per_s"] == 9000.0
     assert result["folder_64px"]["train_images_per_s"] == 5000.0
+    assert result["flow_sampling"]["flow_ms_by_steps"] == {"4": 0.2}
     assert result["lessons_full_size_seconds"] == {"01_data_and_augmentation": 20.2}  # the failed one is left out
     failed = result["steps"][-1]
     assert failed["exit_code"] == 1 and failed["stderr_tail"].endswith("CellExecutionError")

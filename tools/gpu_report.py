@@ -5,9 +5,10 @@
 Each step (OUT/steps.jsonl: name, exit code, start and end) gets its seconds, its exit code and, when it
 failed, the tail of its stderr. Then what each step measured: the CUDA tests' summary line, bench's JSON
 (throughput, FLOP rate, seconds to recognisable), the 64-px folder run's JSON line, the device
-``train text2img --device cuda --fast`` put its networks on, every lesson's wall time at full size and the
-device its networks ran on: the "networks on: DEVICE" line the command and each lesson print (None when there
-is none: a lesson that failed before printing it, or lesson 01, whose only network is a small CPU probe).
+``train text2img --device cuda --fast`` put its networks on, lesson 10's sampling times (GAN and flow model),
+every lesson's wall time at full size and the device its networks ran on: the "networks on: DEVICE" line the
+command and each lesson print (None when there is none: a lesson that failed before printing it, or lesson 01,
+whose only network is a small CPU probe).
 """
 
 from __future__ import annotations
@@ -74,6 +75,7 @@ def report(out: Path) -> dict:
             "cuda_tests": tests[-1] if tests else None,
             "bench": json_or_none(out / "bench.out") if by_name.get("bench", {}).get("exit_code") == 0 else None,
             "folder_64px": json_or_none(out / "folder_64px.out"),
+            "flow_sampling": json_or_none(out / "flow_sampling.out"),
             "text2img_fast_networks_on": networks_on((out / "text2img_fast.out").read_text(errors="replace"))
             if (out / "text2img_fast.out").exists() else None,
             "lessons_full_size_seconds": {s["step"].removeprefix("lesson_"): s["seconds"] for s in steps

@@ -16,6 +16,8 @@ from ..runtime import configure_cpu_threads
 from . import UserError
 from .args import count, seed
 from .flags import add_device
+from .flow_flags import add_arguments as add_flow_flags
+from .flow_flags import refuse_unless_flow
 from .kinds import KINDS
 from .model_file import open_model_file
 
@@ -42,6 +44,7 @@ def register(subparsers) -> None:
     p.add_argument("--data", default=None, metavar="DIR",
                    help="generators of photos (`train --data`): the folder of real photos (default: the one it was "
                    "trained on)")
+    add_flow_flags(p)
     p.set_defaults(run=run)
 
 
@@ -52,6 +55,7 @@ def run(args) -> int:
     start = time.perf_counter()
     path = Path(args.checkpoint)
     kind, obj = open_model_file(path, "evaluate")
+    refuse_unless_flow(kind, path, args)
     if args.n is None:
         args.n = KINDS[kind].default_n
     configure_cpu_threads()

@@ -17,6 +17,7 @@ from .evaluators import gan_evaluator, unet_evaluator
 from .sample_text import sample_prompt
 from .samplers import gan_sampler, unet_sampler
 from .text2img_evaluator import text2img_evaluator
+from .train_flow import train_flow_command
 from .train_gan import train_gan
 from .train_text2img import train_text2img
 from .train_unet import train_unet
@@ -24,7 +25,7 @@ from .train_unet import train_unet
 
 @dataclass(frozen=True)
 class Kind:
-    """family: 'gan' (samples from noise), 'editing' or 'text' (samples from a description);
+    """family: 'gan' (samples from noise), 'editing', or 'text' and 'flow' (samples from a description);
     train: args -> exit code; sample: (path, obj, args) -> exit code; evaluate: (path, obj, args) -> (payload, text);
     default_n: ``evaluate --n`` when not given; finetune_refusal: why ``finetune`` refuses a file of this kind
     (None: it fine-tunes it)."""
@@ -48,6 +49,10 @@ OTHER_KINDS: dict[str, Kind] = {
     "text2img": Kind("text", train_text2img, sample_prompt, text2img_evaluator, default_n=2000, finetune_refusal=(
         "is a text-to-image model: `finetune` adapts an unconditional GAN (checkpoints/dcgan.pt) to a new line; "
         "retrain this one with `python -m course_lib train text2img`.")),
+    # lesson 10: the same file format and the same report as text2img, drawn by a sampler of --steps and --guidance
+    "flow": Kind("flow", train_flow_command, sample_prompt, text2img_evaluator, default_n=2000, finetune_refusal=(
+        "is a flow-matching model: `finetune` adapts an unconditional GAN (checkpoints/dcgan.pt) to a new line; "
+        "retrain this one with `python -m course_lib train flow`.")),
 }
 KINDS: dict[str, Kind] = {
     **{name: Kind("gan", train_gan, gan_sampler, gan_evaluator,

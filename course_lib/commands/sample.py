@@ -2,8 +2,9 @@
 
 The file is read once (``model_file.open_model_file``) and its kind's sampler in ``kinds.KINDS`` draws from it
 (``samplers``). ``--out`` names the form (``sample_output``): ``grid.png`` a grid, ``fakes.npz`` uint8 arrays
-(and the labels), ``fakes/`` one numbered PNG per image, the folder FID tools read. A text2img file draws
-``--prompt`` (``sample_text``). ``--data DIR`` only checks that a generator of photos was trained on DIR
+(and the labels), ``fakes/`` one numbered PNG per image, the folder FID tools read. A text2img or flow file draws
+``--prompt`` (``sample_text``); a flow file's sampler takes ``--steps``, ``--guidance`` and ``--method``
+(``flow_flags``). ``--data DIR`` only checks that a generator of photos was trained on DIR
 (``folder.check_trained_on``): sampling itself needs no data.
 """
 
@@ -13,6 +14,8 @@ from pathlib import Path
 
 from .args import count, seed
 from .flags import add_device
+from .flow_flags import add_arguments as add_flow_flags
+from .flow_flags import refuse_unless_flow
 from .kinds import KINDS
 from .model_file import open_model_file
 from .sample_output import output_form
@@ -40,6 +43,7 @@ def register(subparsers) -> None:
                    help="generators of photos (`train --data`): check that it was trained on DIR, refuse otherwise")
     p.add_argument("--prompt", default=None, help="text2img files: the description to draw, English or 中文, e.g. "
                    "\"a light blue ankle boot\" or \"红色宽松连衣裙\"")
+    add_flow_flags(p)
     p.set_defaults(run=run)
 
 
@@ -49,4 +53,5 @@ def run(args) -> int:
         raise ValueError(f"--n must be at least 1, got {args.n}.")
     output_form(Path(args.out))  # a bad --out is refused before the model is loaded
     kind, obj = open_model_file(args.checkpoint, "sample", "checkpoint", missing_hint=MISSING)
+    refuse_unless_flow(kind, args.checkpoint, args)
     return KINDS[kind].sample(Path(args.checkpoint), obj, args)

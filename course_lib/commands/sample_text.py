@@ -17,6 +17,7 @@ from ..text2img.model import load
 from ..text2img.prompts import PromptError
 from ..text2img.tagger import predict
 from . import UserError
+from .flow_flags import configure as configure_sampler
 from .sample_output import write_samples
 
 REFUSED = ("label", "data")
@@ -45,11 +46,12 @@ def sample_prompt(path, obj: dict, args) -> int:
     given = [f"--{name}" for name in REFUSED if getattr(args, name, None) is not None] + \
         (["--no-ema"] if args.no_ema else [])
     if given:
-        raise UserError(f"{', '.join(given)}: not for a text2img file, which draws what --prompt describes.")
+        raise UserError(f"{', '.join(given)}: not for a text-to-image file, which draws what --prompt describes.")
     if args.prompt is None:
         raise UserError(f"{path} is a text-to-image model: pass --prompt \"a red dress\" "
                         "(or \"红色连衣裙\").")
     model = load(path, device=select_device(args.device), obj=obj)
+    configure_sampler(model, args)
     try:
         images, check = model.generate(args.prompt, n=args.n, seed=args.seed)
     except PromptError as error:

@@ -16,11 +16,15 @@ from ..runtime import select_device
 from ..text2img.evaluation import evaluate_text2img
 from ..text2img.model import load
 from . import UserError
+from .flow_flags import configure as configure_sampler
 
 
 def format_report(result: dict) -> str:
     """The text form of ``evaluate_text2img``'s result."""
-    lines = [f"text2img on {result['n']} test prompts (seed {result['seed']})", "",
+    sampler = result.get("sampler")
+    drawn = "" if sampler is None else (f", flow sampler: {sampler['steps']} {sampler['method']} steps, guidance "
+                                        f"{sampler['guidance']:g}")
+    lines = [f"text2img on {result['n']} test prompts (seed {result['seed']}{drawn})", "",
              "text -> image retrieval     recall@1   recall@5"]
     for key, r1 in result["retrieval_recall_at_1"].items():
         lines.append(f"  {key:<24}  {r1:8.3f}   {result['retrieval_recall_at_5'][key]:8.3f}")
@@ -51,5 +55,10 @@ def text2img_evaluator(path: Path, obj: dict, args) -> tuple[dict, str]:
     if given:
         raise UserError(f"{', '.join(given)}: not for a text2img file (it is scored on the colour edition).")
     device = select_device(args.device)
-    result = evaluate_text2img(load(path, device=device, obj=obj), n=args.n, seed=args.seed, device=device)
+    model = load(path, device=device, obj=obj)
+    configure_sampler(model, args)
+    result = evaluate_text2img(model, n=args.n, seed=args.seed, device=device)
+    if model.kind == "flow":
+        result["sampler"] = {"steps": model.generator.steps, "guidance": model.generator.guidance,
+                             "method": model.generator.method}
     return result, format_report(result)

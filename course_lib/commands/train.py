@@ -21,10 +21,12 @@ from .args import count, positive, seed
 from .flags import add_device, add_precision, refuse
 from .folder import add_arguments as add_folder_arguments
 from .kinds import KINDS, get_kind
+from .train_tracking import INSTALL_HINT
 from .train_tracking import add_arguments as add_tracking_arguments
 
 HELP = {"gan": "a GAN of the catalog or of a folder of photos", "editing": "the editing U-Nets of lesson 05, "
-        "one per task", "text": "the description-to-image model of lesson 07 (描述→图片)"}
+        "one per task", "text": "the description-to-image model of lesson 07 (描述→图片)",
+        "flow": "lesson 10's flow-matching model, on lesson 07's text encoder"}
 UNET_FLAGS = {"--task": "value", "--steps": "value", "--strength": "value", "--adversarial": "switch"}
 GAN_FLAGS = {"--data": "value", "--image-size": "value", "--channels": "value", "--precision": "value",
              "--compile": "switch", "--augment": "value", "--eval-every": "value", "--tensorboard": "value"}
@@ -103,13 +105,29 @@ def add_text_flags(p, kind: str) -> None:
                       "recipe (it takes --epochs, --seed, --out, --resume, --precision, --device, --fast).")
 
 
-FAMILY_FLAGS = {"gan": add_gan_flags, "editing": add_unet_flags, "text": add_text_flags}
+def add_flow_flags(p, kind: str) -> None:
+    add_precision(p)
+    p.add_argument("--base", default="checkpoints/text2img.pt", metavar="FILE",
+                   help="the text2img file whose tokenizer, encoder, tagger and thresholds the flow model uses "
+                        "(default checkpoints/text2img.pt)")
+    p.add_argument("--snapshot-every", type=count(), default=None, metavar="N",
+                   help="write the EMA network every N steps to OUT/snapshots/ with its training seconds")
+    p.add_argument("--tensorboard", default=None, metavar="DIR",
+                   help=f"write the loss and gradient norm for TensorBoard into DIR (needs {INSTALL_HINT})")
+    others = {**BATCH_FLAGS, **{k: v for k, v in GAN_FLAGS.items() if k not in ("--precision", "--tensorboard")},
+              **UNET_FLAGS, "--exclude-category": "value"}
+    refuse(p, others, "{flag}: not for `train flow`, which trains on the colour edition with its recipe (it takes "
+                      "--epochs, --seed, --out, --resume, --precision, --device, --fast, --base, --snapshot-every, "
+                      "--tensorboard).")
+
+
+FAMILY_FLAGS = {"gan": add_gan_flags, "editing": add_unet_flags, "text": add_text_flags, "flow": add_flow_flags}
 
 
 def run(args) -> int:
     """Dispatch on the model kind to its runner, inside a torchrun process group (a no-op for one process)."""
     kind = get_kind(args.kind)
-    if kind.family != "text":  # text2img has no batch flags: its recipe sets the batch per process
+    if kind.family not in ("text", "flow"):  # no batch flags: their recipes set the batch per process
         args.batch_size = per_process_batch_size(args.batch_size, args.global_batch_size)
     with process_group(args.device):
         return kind.train(args)

@@ -25,6 +25,7 @@ from .cgan import CGANConfig, ConditionalGenerator, ProjectionDiscriminator
 from .classifier import ClassifierConfig, FashionClassifier
 from .clip import Clip, ClipConfig
 from .dcgan import DCGANConfig, Discriminator, Generator
+from .flow import FlowConfig, VelocityNet
 from .patchgan import PatchGAN, PatchGANConfig
 from .tagger import Tagger, TaggerConfig
 from .text_gan import TextDiscriminator, TextGANConfig, TextGenerator
@@ -54,6 +55,7 @@ ARCHITECTURES: dict[str, Architecture] = {
     "text_gan.generator": Architecture(TextGANConfig, TextGenerator),
     "text_gan.discriminator": Architecture(TextGANConfig, TextDiscriminator),
     "tagger": Architecture(TaggerConfig, Tagger),
+    "flow": Architecture(FlowConfig, VelocityNet),
 }
 
 

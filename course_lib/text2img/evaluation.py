@@ -94,10 +94,11 @@ def prompt_diversity(model: TextToImage, data: Edition, real_features: torch.Ten
             "max": round(ratios.max().item(), 4), "prompts": len(pairs), "by_category": by_category}
 
 
-def generated_scores(model: TextToImage, data: Edition, seed: int,
-                     device="auto") -> tuple[dict, torch.Tensor, torch.Tensor]:
+def generated_scores(model: TextToImage, data: Edition, seed: int, device="auto",
+                     variety_samples: int = 64) -> tuple[dict, torch.Tensor, torch.Tensor]:
     """(scores of samples drawn from ``data``'s prompts, their classifier features, the real features); the
-    classifier runs on ``device``, the model's networks where they are."""
+    classifier runs on ``device``, the model's networks where they are; variety_samples: samples per prompt of
+    ``prompt_diversity``."""
     prompts = prompts_for(data, seed)
     embeddings = torch.cat([model.embed(prompts[i:i + 500]) for i in range(0, len(prompts), 500)])
     fake = torch.cat([generate(model.generator, embeddings[i:i + 500], seed=seed + i)
@@ -119,7 +120,7 @@ def generated_scores(model: TextToImage, data: Edition, seed: int,
         truth = {"category": data.labels, **data.attributes}
         scores["tagger_on_generated"] = {name: round((tagged[name] == truth[name]).float().mean().item(), 4)
                                          for name in tagged}
-    scores["prompt_diversity"] = prompt_diversity(model, data, real_features, extractor, seed)
+    scores["prompt_diversity"] = prompt_diversity(model, data, real_features, extractor, seed, variety_samples)
     return scores, fake_features, real_features
 
 

@@ -22,6 +22,7 @@ from ..runtime import resolve_device
 from ..serialization import CheckpointError, atomic_save, check_format, read_torch_file
 from .attributes import Thresholds
 from .catalog import thresholds_dict, thresholds_from
+from .flow import FlowGenerator
 from .prompts import PromptCheck, check_prompt
 from .text_gan import caption_embeddings, generate
 from .tokenizer import from_json
@@ -29,6 +30,7 @@ from .tokenizer import from_json
 FORMAT, VERSION, KIND = "course_lib.text2img", 2, "text2img"
 VERSIONS = (1, 2)  # 1: networks as {"config", "state"}; 2: as entries {"arch", "config", "state"}
 ARCHS = {"clip": "clip", "generator": "text_gan.generator", "tagger": "tagger"}  # the file's key -> architecture
+GENERATORS = {"text2img": "text_gan.generator", "flow": "flow"}  # the file's kind -> its generator's architecture
 KEYS = ("kind", "tokenizer", "clip", "generator", "tagger", "thresholds", "extra")
 HINT = "`python -m course_lib train text2img` writes one, and the repository ships checkpoints/text2img.pt."
 
@@ -36,8 +38,10 @@ HINT = "`python -m course_lib train text2img` writes one, and the repository shi
 @dataclass
 class TextToImage:
     """tokenizer (a ``tokenizers.Tokenizer``), clip, generator (EMA) and tagger (None until trained),
-    thresholds (``attributes.Thresholds``), extra (how it was trained, what it measured) and gan_state (while
-    the GAN phase is unfinished: its loop's state and seconds, ``text2img.training.train_gan_phase``)."""
+    thresholds (``attributes.Thresholds``), extra (how it was trained, what it measured), gan_state (while
+    the GAN or flow phase is unfinished: its loop's state and seconds, ``text2img.training.run_resumable``) and
+    kind: 'text2img' (lesson 07's GAN) or 'flow' (lesson 10's flow model: its generator a ``flow.FlowGenerator``,
+    its sampler settings in ``extra['sampler']``)."""
 
     tokenizer: object
     clip: Clip
@@ -46,6 +50,7 @@ class TextToImage:
     thresholds: Thresholds
     extra: dict = field(default_factory=dict)
     gan_state: dict | None = None
+    kind: str = KIND
 
     def check(self, prompt: str) -> PromptCheck:
         """The prompt's check (``prompts.check_prompt``); PromptError when it cannot be used."""
@@ -72,9 +77,11 @@ class TextToImage:
 
 def save(path, model: TextToImage) -> Path:
     """Write ``model`` atomically to ``path``."""
-    obj = {"format": FORMAT, "version": VERSION, "kind": KIND, "tokenizer": model.tokenizer.to_str(),
-           **{key: None if network is None else network_entry(ARCHS[key], network.cfg, network)
-              for key, network in (("clip", model.clip), ("generator", model.generator), ("tagger", model.tagger))},
+    archs = {**ARCHS, "generator": GENERATORS[model.kind]}
+    generator = getattr(model.generator, "net", model.generator)  # a flow's velocity network, not its sampler
+    obj = {"format": FORMAT, "version": VERSION, "kind": model.kind, "tokenizer": model.tokenizer.to_str(),
+           **{key: None if network is None else network_entry(archs[key], network.cfg, network)
+              for key, network in (("clip", model.clip), ("generator", generator), ("tagger", model.tagger))},
            "thresholds": thresholds_dict(model.thresholds), "extra": model.extra}
     if model.gan_state is not None:
         obj["gan_state"] = model.gan_state
@@ -89,17 +96,19 @@ def read(path, obj=None) -> dict:
 
 
 def is_text2img(obj) -> bool:
-    """True for the contents of a text2img file."""
+    """True for the contents of a text2img file (either kind)."""
     return isinstance(obj, dict) and obj.get("format") == FORMAT
 
 
-def build(entry: dict, key: str, path) -> torch.nn.Module:
-    """The network under ``key`` ('clip', 'generator' or 'tagger'), rebuilt from its entry (a version 1 entry has
-    no arch: the key names it), in eval mode; CheckpointError naming ``path`` when it does not rebuild."""
+def build(entry: dict, key: str, path, kind: str = KIND) -> torch.nn.Module:
+    """The network under ``key`` ('clip', 'generator' or 'tagger') of a file of ``kind``, rebuilt from its entry
+    (a version 1 entry has no arch: the key names it), in eval mode; CheckpointError naming ``path`` when it does
+    not rebuild."""
+    arch = GENERATORS[kind] if key == "generator" else ARCHS[key]
     try:
-        if entry.get("arch", ARCHS[key]) != ARCHS[key]:
-            raise ValueError(f"it holds a {entry['arch']!r} network, not a {ARCHS[key]!r}")
-        return rebuild({"arch": ARCHS[key], **entry})
+        if entry.get("arch", arch) != arch:
+            raise ValueError(f"it holds a {entry['arch']!r} network, not a {arch!r}")
+        return rebuild({"arch": arch, **entry})
     except (ValueError, TypeError, KeyError, RuntimeError) as err:
         raise CheckpointError(f"{path}: the {key} does not rebuild ({err})") from err
 
@@ -109,11 +118,18 @@ def load(path, finished: bool = True, device="auto", obj: dict | None = None) ->
     whose training stopped before the GAN phase ended (for ``--resume``). obj: the file's contents when the
     caller has read it already."""
     obj = read(path, obj)
+    kind = obj["kind"]
+    if kind not in GENERATORS:
+        raise CheckpointError(f"{path} holds a text-to-image model of kind {kind!r}; this version reads "
+                              f"{', '.join(GENERATORS)}.")
     if finished and obj["generator"] is None:
         done = ", ".join(obj["extra"].get("phases", {})) or "none"
-        raise CheckpointError(f"{path} is an unfinished text2img training file (phases done: {done}); finish it "
-                              "with `python -m course_lib train text2img --out FOLDER --resume`.")
-    networks = {key: None if obj[key] is None else build(obj[key], key, path) for key in ARCHS}
-    return TextToImage(from_json(obj["tokenizer"]), networks["clip"], networks["generator"], networks["tagger"],
-                       thresholds_from(obj["thresholds"]), dict(obj["extra"]),
-                       None if finished else obj.get("gan_state")).to(device)
+        raise CheckpointError(f"{path} is an unfinished {kind} training file (phases done: {done}); finish it "
+                              f"with `python -m course_lib train {kind} --out FOLDER --resume`.")
+    networks = {key: None if obj[key] is None else build(obj[key], key, path, kind) for key in ARCHS}
+    extra, generator = dict(obj["extra"]), networks["generator"]
+    if kind == "flow" and generator is not None:
+        generator = FlowGenerator(generator, **extra.get("sampler", {}))
+    return TextToImage(from_json(obj["tokenizer"]), networks["clip"], generator, networks["tagger"],
+                       thresholds_from(obj["thresholds"]), extra, None if finished else obj.get("gan_state"),
+                       kind).to(device)

@@ -18,13 +18,12 @@ and gradients are averaged, as for the GANs; the ``train text2img`` command itse
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 
 import torch
 from tokenizers import Tokenizer
 
-from ..gan.distributed import all_gather_objects, average_gradients, broadcast_module, share_batchnorm
+from ..gan.distributed import average_gradients, broadcast_module, share_batchnorm
 from ..gan.ema import EMA
 from ..gan.history import History
 from ..gan.loop import Loop
@@ -32,10 +31,10 @@ from ..gan.losses import get_loss, matching_aware_d_loss
 from ..gan.steps import grad_norm
 from ..models.clip import Clip
 from ..models.text_gan import TextGANConfig, build_text_gan
-from ..runtime import autocast, eval_mode, is_distributed, rank, resolve_device, world_size
-from ..serialization import CheckpointError
+from ..runtime import autocast, eval_mode, is_distributed, resolve_device, world_size
 from .catalog import Edition
 from .encoder_training import caption_batch
+from .streams import Streams
 from .tokenizer import encode
 
 __all__ = ["GANRun", "MatchingAwareStep", "caption_embeddings", "generate", "matching_aware_d_loss",
@@ -80,8 +79,8 @@ class MatchingAwareStep:
         self.opt_g = torch.optim.Adam(generator.parameters(), lr=run.lr, betas=(0.5, 0.999))
         self.opt_d = torch.optim.Adam(discriminator.parameters(), lr=run.lr, betas=(0.5, 0.999))
         self.ema = EMA(generator)
-        seed = run.seed + rank()  # each process its own batches, captions and noise
-        self.captions, self.noise = random.Random(seed), torch.Generator().manual_seed(seed)
+        self.streams = Streams(run.seed)  # each process its own batches, captions and noise
+        self.captions, self.noise = self.streams.captions, self.streams.noise
 
     @property
     def images_per_step(self) -> int:
@@ -133,28 +132,13 @@ class MatchingAwareStep:
         """Networks, EMA, optimisers and the two random streams (torch noise and batches, Python captions)."""
         return {"generator": self.generator.state_dict(), "discriminator": self.discriminator.state_dict(),
                 "ema": self.ema.state_dict(), "opt_g": self.opt_g.state_dict(), "opt_d": self.opt_d.state_dict(),
-                "noise": self.noise.get_state(), "captions": self.captions.getstate(),
-                "images_seen": self.images_seen, **self.process_states()}
-
-    def process_states(self) -> dict:
-        """Under torchrun, every process's two random streams (gathered from all; call it on all), else {}."""
-        if not is_distributed():
-            return {}
-        mine = {"noise": self.noise.get_state(), "captions": self.captions.getstate()}
-        return {"world_size": world_size(), "ranks": all_gather_objects(mine)}
+                "images_seen": self.images_seen, **self.streams.state_dict()}
 
     def load_state_dict(self, state: dict) -> None:
         """Continue exactly where ``state_dict()`` was taken (CheckpointError for another number of processes)."""
-        saved = int(state.get("world_size", 1))
-        if saved != world_size():
-            raise CheckpointError(f"this text GAN state was written by {saved} process(es) and this run has "
-                                  f"{world_size()}: resume with {saved}, or start a new run.")
+        self.streams.load_state_dict(state, "text GAN")
         for name in ("generator", "discriminator", "ema", "opt_g", "opt_d"):
             getattr(self, name).load_state_dict(state[name])
-        mine = state["ranks"][rank()] if "ranks" in state else state
-        self.noise.set_state(mine["noise"])
-        version, internal, gauss = mine["captions"]
-        self.captions.setstate((version, tuple(internal), gauss))
         self.images_seen = int(state["images_seen"])
 
 

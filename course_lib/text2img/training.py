@@ -20,11 +20,16 @@ import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import torch
 
+from ..gan.history import History
+from ..gan.loop import Loop
+from ..models.registry import network_entry
 from ..models.text_gan import TextGANConfig
 from ..runtime import resolve_device
+from ..serialization import atomic_save
 from .captions import training_corpus
 from .catalog import Edition
 from .encoder_training import train_clip
@@ -105,25 +110,40 @@ def train_gan_phase(model: TextToImage, data: Edition, recipe: Text2ImgRecipe, s
     ``model.gan_state`` (then the KeyboardInterrupt goes on)."""
     run = GANRun(recipe.gan_steps, recipe.gan_batch, recipe.lr, seed + 2, recipe.mismatch, precision)
     cfg = TextGANConfig(embed_dim=model.clip.cfg.embed_dim, width=recipe.gan_width)
-    loop, start = text_gan_loop(data, model.clip, model.tokenizer, run, cfg, device), time.perf_counter()
-    earlier = 0.0
+    loop = text_gan_loop(data, model.clip, model.tokenizer, run, cfg, device)
+    history, seconds = run_resumable(model, loop, run.steps, save, progress)
+    return loop.update.ema.module, {"seconds": round(seconds, 1), "final_d_loss": round(history["d_loss"][-1], 4),
+                                    "final_g_loss": round(history["g_loss"][-1], 4)}
+
+
+def run_resumable(model: TextToImage, loop: Loop, steps: int, save: Callable[[TextToImage], None], progress: bool,
+                  on_step: Callable[[Loop, float], None] | None = None) -> tuple[History, float]:
+    """Run ``loop`` until its step ``steps``, continuing from ``model.gan_state`` (the unfinished phase's loop state
+    and seconds) when there is one; returns (its history, the phase's training seconds, earlier runs included).
+    ``save(model)`` runs every SAVE_EVERY steps and on Ctrl-C with that state in ``model.gan_state`` (then the
+    KeyboardInterrupt goes on); ``on_step(loop, seconds)`` after every step. The text GAN and the flow model
+    (lesson 10) train through it."""
+    start, earlier = time.perf_counter(), 0.0
     if model.gan_state is not None:
         loop.load_state_dict(model.gan_state["loop"])
         earlier = float(model.gan_state["seconds"])
 
+    def seconds() -> float:
+        return earlier + time.perf_counter() - start
+
     def keep(loop) -> None:
-        model.gan_state = {"loop": loop.state_dict(), "seconds": earlier + time.perf_counter() - start}
+        model.gan_state = {"loop": loop.state_dict(), "seconds": seconds()}
         save(model)
 
+    if on_step is not None:
+        loop.add_callback("on_step_end", lambda loop: on_step(loop, seconds()))
     loop.add_callback("on_step_end", lambda loop: keep(loop) if loop.step % SAVE_EVERY == 0 else None)
     try:
-        history = loop.run(run.steps - loop.step, progress)
+        history = loop.run(steps - loop.step, progress)
     except KeyboardInterrupt:
         keep(loop)
         raise
-    return loop.update.ema.module, {"seconds": round(earlier + time.perf_counter() - start, 1),
-                                    "final_d_loss": round(history["d_loss"][-1], 4),
-                                    "final_g_loss": round(history["g_loss"][-1], 4)}
+    return history, seconds()
 
 
 def load_or_train_text2img(device="auto", root=None) -> tuple[TextToImage, str]:
@@ -143,3 +163,18 @@ def load_or_train_text2img(device="auto", root=None) -> tuple[TextToImage, str]:
                                root)
     return model, ("the shipped model " + source.removeprefix("shipped ") if source.startswith("shipped")
                    else "no shipped text2img.pt, so a fast-mode model trained here on 2048 images")
+
+
+def snapshots_to(folder, every: int, arch: str) -> Callable[[Loop, float], None]:
+    """An ``on_step`` for ``run_resumable`` that writes the EMA network every ``every`` steps to
+    ``folder/step_NNNNNN.pt``: {"step", "seconds" (training seconds so far), "network" (a ``models.registry``
+    entry of ``arch``)}. Lesson 10's quality-against-training-seconds curves are read from them."""
+    folder = Path(folder)
+
+    def write(loop: Loop, seconds: float) -> None:
+        if loop.step % every == 0:
+            module = loop.update.ema.module
+            atomic_save({"step": loop.step, "seconds": round(seconds, 2),
+                         "network": network_entry(arch, module.cfg, module)}, folder / f"step_{loop.step:06d}.pt")
+
+    return write

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import torch
 from distributed_runs import (
+    flow_cli,
     interrupted_and_straight,
     parity_rank,
     parity_run,
@@ -78,6 +79,24 @@ def test_train_text2img_under_two_processes_writes_once_on_rank_0(tmp_path):
 
     model = load(out / "checkpoint.pt", device="cpu")
     assert list(model.extra["phases"]) == ["encoder", "tagger", "gan"] and (out / "samples.png").exists()
+
+
+def test_train_flow_under_two_processes_writes_once_on_rank_0(tmp_path):
+    """``train flow --fast`` on 2 ranks: both exit 0, rank 0 alone writes the flow file with both processes' random
+    streams in its training state, rank 1 prints nothing."""
+    # about 10 s on a 2-core CPU: two spawned processes import torch and each train 30 fast flow steps
+    from text2img.edition_files import tiny_model
+
+    from course_lib.text2img.model import load, save
+
+    base, out = save(tmp_path / "base.pt", tiny_model()[0]), tmp_path / "flow"
+    (code0, code1), (log0, log1) = spawn(tmp_path, flow_cli, ["train", "flow", "--fast", "--precision", "fp32",
+                                                              "--device", "cpu", "--base", str(base), "--out",
+                                                              str(out)])
+    assert (code0, code1) == (0, 0), log0 + log1
+    assert log1 == "" and "wrote" in log0 and (out / "samples.png").exists()
+    model = load(out / "checkpoint.pt", device="cpu")
+    assert model.kind == "flow" and list(model.extra["phases"]) == ["flow"]
 
 
 def test_train_writes_one_checkpoint_on_rank_0_and_rank_1_prints_and_writes_nothing(tmp_path):

@@ -90,3 +90,19 @@ def test_gradients_reach_every_parameter():
     unet = UNet(TINY)
     unet(torch.rand(2, 1, 27, 27) * 2 - 1, torch.rand(2, 1, 27, 27)).square().mean().backward()
     assert all(p.grad is not None and p.grad.abs().sum() > 0 for p in unet.parameters())
+
+
+def test_embedding_option_starts_as_the_plain_unet_and_keeps_lesson_05_weights():
+    plain = UNet(UNetConfig(in_channels=3, cond_channels=0, width=8))
+    assert not any(name.startswith("films") for name in plain.state_dict())  # the shipped U-Nets' keys
+    torch.manual_seed(0)
+    film = UNet(UNetConfig(in_channels=3, cond_channels=0, width=8, embed_dim=4, linear_output=True))
+    film_free = {k: v for k, v in film.state_dict().items() if not k.startswith("films")}
+    plain.load_state_dict(film_free)
+    x = torch.rand(2, 3, 28, 28) * 2 - 1
+    # FiLM starts at the identity: with any embedding, the output is the plain network's before its tanh
+    torch.testing.assert_close(torch.tanh(film(x, emb=torch.randn(2, 4))), plain(x))
+    with pytest.raises(ValueError, match=r"takes emb of shape \(N, 4\)"):
+        film(x)
+    with pytest.raises(ValueError, match="cannot have linear_output"):
+        UNetConfig(residual=True, linear_output=True)

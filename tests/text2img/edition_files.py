@@ -1,5 +1,7 @@
 """A small constructed colour edition for the text2img tests: rectangles of known colour, width and tone."""
 
+import copy
+
 import torch
 
 from course_lib.models.clip import ClipConfig
@@ -26,13 +28,23 @@ def constructed_edition(n: int = 240, seed: int = 0, categories: int = 2) -> Edi
     return Edition(images, labels, measure(images, labels, fit_thresholds(images, labels, num_classes=categories)))
 
 
-def tiny_model(seed: int = 0, save=lambda m: None):
-    """A text2img model trained with the fast recipe on 10 constructed categories (a few seconds)."""
+_TRAINED = {}  # seed -> (model, data): one training per seed and test session, each caller gets its own copy
+
+
+def tiny_model(seed: int = 0, save=None):
+    """A text2img model trained with the fast recipe on 10 constructed categories (a few seconds; trained once
+    per seed and session and copied, unless ``save`` asks to watch the training)."""
     from course_lib.text2img.training import FAST_RECIPE, train_phases
 
+    if save is None and seed in _TRAINED:
+        model, data = _TRAINED[seed]
+        return copy.deepcopy(model), data
     data = constructed_edition(320, categories=10)
     thresholds = fit_thresholds(data.images, data.labels)
-    return train_phases(data, thresholds, FAST_RECIPE, seed, save=save, progress=False), data
+    model = train_phases(data, thresholds, FAST_RECIPE, seed, save=save or (lambda m: None), progress=False)
+    if save is None:
+        _TRAINED[seed] = (copy.deepcopy(model), data)
+    return model, data
 
 
 def tiny_text_gan_setup():
@@ -42,3 +54,14 @@ def tiny_text_gan_setup():
                          cfg=ClipConfig(vocab_size=tokenizer.get_vocab_size(), dim=16, layers=1, heads=2,
                                         embed_dim=8, image_width=4))
     return data, tokenizer, clip, TextGANConfig(embed_dim=8, latent_dim=8, width=8)
+
+
+def tiny_flow(base, data, steps: int = 6, seed: int = 0, save=lambda m: None, **recipe):
+    """A flow model (lesson 10) of ``steps`` fast-recipe steps on ``base``'s encoder and ``data`` (a second)."""
+    import dataclasses
+
+    from course_lib.text2img.flow_training import FAST_RECIPE, flow_model, train_flow
+
+    recipe = dataclasses.replace(FAST_RECIPE, steps=steps, **recipe)
+    return train_flow(flow_model(base, {"seed": seed}), data, recipe, seed, "fp32", save, progress=False,
+                      device="cpu")
