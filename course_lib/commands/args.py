@@ -39,12 +39,12 @@ def positive(value: str) -> float:
 seed = count(minimum=0)  # seeds are whole numbers >= 0
 
 
-def finite(value: str) -> float:
-    """Any finite number (a guidance scale: 1 is none, 0 unconditional, negative steers away)."""
+def guidance_scale(value: str) -> float:
+    """A finite number >= 0 (a guidance scale: 1 is none, 0 ignores the words)."""
     try:
         number = float(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be a number, got {value!r}") from None
-    if not math.isfinite(number):
-        raise argparse.ArgumentTypeError(f"must be a finite number (e.g. 2), got {value!r}")
+    if not math.isfinite(number) or number < 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number >= 0 (1 = no guidance, e.g. 2), got {value!r}")
     return number

@@ -58,7 +58,7 @@ def text2img_evaluator(path: Path, obj: dict, args) -> tuple[dict, str]:
     model = load(path, device=device, obj=obj)
     configure_sampler(model, args)
     result = evaluate_text2img(model, n=args.n, seed=args.seed, device=device)
-    if model.kind == "flow":
+    if getattr(model, "kind", None) == "flow":
         result["sampler"] = {"steps": model.generator.steps, "guidance": model.generator.guidance,
                              "method": model.generator.method}
     return result, format_report(result)

@@ -48,8 +48,9 @@ def check_sampling(steps: int, guidance: float, method: str = "euler") -> None:
     """ValueError saying what is wrong with sampler settings."""
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         raise ValueError(f"steps must be a whole number of at least 1, got {steps!r}.")
-    if not math.isfinite(guidance):
-        raise ValueError(f"guidance must be a finite number (1 = no guidance, e.g. 2), got {guidance!r}.")
+    if not math.isfinite(guidance) or guidance < 0:
+        raise ValueError(f"guidance must be a finite number >= 0 (1 = no guidance, 0 = the words ignored, e.g. 2), "
+                         f"got {guidance!r}.")
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}.")
 
@@ -97,6 +98,7 @@ class FlowGenerator(nn.Module):
         super().__init__()
         self.net = net
         self.configure(steps, guidance, method)
+        self.eval()  # a sampler: nothing in it trains
 
     @property
     def cfg(self):

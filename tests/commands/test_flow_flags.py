@@ -35,6 +35,7 @@ def test_sample_with_the_sampler_flags(files, tmp_path, capsys):
                                                   ("--steps", "2.5", "whole number"),
                                                   ("--guidance", "nan", "finite number"),
                                                   ("--guidance", "inf", "finite number"),
+                                                  ("--guidance", "-1", "finite number >= 0"),
                                                   ("--method", "rk4", "invalid choice")])
 def test_bad_values_are_refused(files, flag, value, message, capsys):
     for command in (["sample", str(files[1]), "--prompt", "a red dress"], ["evaluate", str(files[1])]):

@@ -55,6 +55,6 @@ def test_misuse(text_file, capsys):
     assert main(["sample", str(text_file)]) == 2
     assert "pass --prompt" in capsys.readouterr().err
     assert main(["sample", str(text_file), "--prompt", "a red dress", "--label", "3"]) == 2
-    assert "--label: not for a text2img file" in capsys.readouterr().err
+    assert "--label: not for a text-to-image file" in capsys.readouterr().err
     assert main(["sample", "checkpoints/cgan.pt", "--prompt", "a red dress"]) == 2
     assert "--prompt needs a text-conditioned checkpoint" in capsys.readouterr().err

@@ -87,7 +87,8 @@ def test_guidance_extrapolates_from_the_unconditional_velocity():
 
 @pytest.mark.parametrize("steps,guidance,method,match", [
     (0, 1.0, "euler", "at least 1"), (-3, 1.0, "euler", "at least 1"), (2.5, 1.0, "euler", "whole number"),
-    (4, math.nan, "euler", "finite"), (4, math.inf, "euler", "finite"), (4, 1.0, "rk4", "euler, heun")])
+    (4, math.nan, "euler", "finite"), (4, math.inf, "euler", "finite"), (4, -1.0, "euler", ">= 0"),
+    (4, 1.0, "rk4", "euler, heun")])
 def test_bad_sampler_settings_are_refused(steps, guidance, method, match):
     with pytest.raises(ValueError, match=match):
         check_sampling(steps, guidance, method)
