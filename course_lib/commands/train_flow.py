@@ -76,7 +76,8 @@ def train_into(folder: RunFolder, base, args, device) -> int:
     logger = None
     if args.tensorboard is not None and is_main_process():
         from ..gan.tensorboard import TensorBoardLogger
-        logger = TensorBoardLogger(args.tensorboard, seed=seed)
+        start = model.gan_state["loop"]["step"] if model.gan_state else 0  # a resumed run overwrites later points
+        logger = TensorBoardLogger(args.tensorboard, start_step=start, seed=seed)
     trained = []
     code = folder.train(lambda: trained.append(train_flow(model, data, recipe, seed, precision,
                                                           lambda m: save_on_rank_0(path, m), is_main_process(),

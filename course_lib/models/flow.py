@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from .checks import require_positive
 from .unet import UNet, UNetConfig
 
 
@@ -33,9 +34,7 @@ class FlowConfig:
     image_size: int = 28
 
     def __post_init__(self):
-        for name in ("text_dim", "time_dim", "channels", "image_size"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"FlowConfig.{name} must be positive, got {getattr(self, name)}.")
+        require_positive(self, ("text_dim", "time_dim", "channels", "image_size"), "FlowConfig")
         if self.time_dim % 2:
             raise ValueError(f"FlowConfig.time_dim must be even (sine and cosine pairs), got {self.time_dim}.")
         self.unet_config()  # the U-Net's own checks (width, depth, groups)

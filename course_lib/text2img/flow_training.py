@@ -12,7 +12,6 @@ times t ~ U(0, 1) and the captions to drop (probability ``p_uncond``), and takes
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -31,7 +30,7 @@ from .flow import FlowGenerator, flow_matching_loss
 from .model import TextToImage, load
 from .streams import Streams
 from .text_gan import caption_embeddings
-from .training import FAST_IMAGES, run_resumable
+from .training import FAST_IMAGES, require_positive_numbers, run_resumable
 
 
 @dataclass(frozen=True)
@@ -49,9 +48,7 @@ class FlowRecipe:
     guidance: float = 2.0
 
     def __post_init__(self):
-        for f in dataclasses.fields(self):
-            if f.name != "p_uncond" and not getattr(self, f.name) > 0:
-                raise ValueError(f"FlowRecipe.{f.name} must be positive, got {getattr(self, f.name)}.")
+        require_positive_numbers(self, skip=("p_uncond",))
         if not 0 <= self.p_uncond < 1:
             raise ValueError(f"FlowRecipe.p_uncond must be in [0, 1), got {self.p_uncond}.")
 

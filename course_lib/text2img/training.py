@@ -57,10 +57,16 @@ class Text2ImgRecipe:
     gan_width: int = 48
 
     def __post_init__(self):
-        for f in dataclasses.fields(self):
-            value = getattr(self, f.name)
-            if f.type in ("int", "float") and not value > 0:
-                raise ValueError(f"Text2ImgRecipe.{f.name} must be positive, got {value}.")
+        require_positive_numbers(self)
+
+
+def require_positive_numbers(recipe, skip: tuple[str, ...] = ()) -> None:
+    """ValueError naming the recipe and the field when a number field of the dataclass ``recipe`` (not in ``skip``)
+    is not positive; the text GAN's and the flow model's recipes share it."""
+    for f in dataclasses.fields(recipe):
+        value = getattr(recipe, f.name)
+        if f.type in ("int", "float") and f.name not in skip and not value > 0:
+            raise ValueError(f"{type(recipe).__name__}.{f.name} must be positive, got {value}.")
 
 
 RECIPE = Text2ImgRecipe()

@@ -12,7 +12,7 @@
 # # Lesson 10 · Where GANs stand: a GAN against a flow-matching model
 #
 # A learner who comes to text-to-image in 2026 meets diffusion and flow-matching models first: Stable Diffusion 3
-# and its successors are trained by flow matching. This lesson puts one such model beside lesson 07's GAN, **on
+# is trained by rectified flow matching (Esser et al. 2024). This lesson puts one such model beside lesson 07's GAN, **on
 # the same catalog, with the same text encoder, judged by the same evaluation, trained on the same CPU**, and
 # measures what each buys: quality per second of training, quality per millisecond of sampling, prompt
 # following against variety.
@@ -345,7 +345,8 @@ explorer
 # - **A forgotten dropout makes guidance meaningless.** Without captions dropped in training, v(x, t, ∅) is
 #   never learned, and the guided velocity extrapolates from garbage. Check `p_uncond` > 0 in the recipe.
 # - **The loss floor is not a bug.** The loss stops near the spread of crossing paths (section 2), not at 0; a
-#   falling loss that flattens is training as it should. A loss that *rises* is a learning rate too high.
+#   falling loss that flattens is training as it should; a loss that *rises* is a bug or a learning rate to
+#   lower, since the target never moves.
 # - **Equal training time is not equal everything.** At our scale the comparison says which model to train on
 #   a CPU for minutes; at a billion parameters and weeks of GPUs, the literature's answer is a different one.
 #   Read section 5 as a measurement of these two small models, not of the families.

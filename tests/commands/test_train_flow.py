@@ -29,7 +29,7 @@ def trained(base_file, tmp_path_factory):
     with pytest.MonkeyPatch.context() as m:
         m.setattr(train_flow, "edition", lambda split, thresholds, count=None: DATA)
         code = main(["train", "flow", "--out", str(out), "--snapshot-every", "10", "--fast", "--base", str(base_file),
-                     "--precision", "fp32"])
+                     "--precision", "fp32", "--tensorboard", str(out.parent / "tb")])
     assert code == 0
     return out
 
@@ -40,6 +40,7 @@ def test_fast_run_writes_the_model_and_snapshots(trained):
     model = load(trained / "checkpoint.pt")
     assert model.kind == "flow" and list(model.extra["phases"]) == ["flow"] and model.extra["precision"] == "fp32"
     assert read_torch_file(trained / "checkpoint.pt", "x")["kind"] == "flow"
+    assert list((trained.parent / "tb").glob("events.out.tfevents.*"))  # the loss went to TensorBoard
 
 
 def test_a_finished_run_is_refused_or_resumed_with_the_same_flags(small_data, base_file, trained, capsys):
