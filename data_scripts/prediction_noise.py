@@ -33,6 +33,7 @@ TRAINED = {
     "04 penalty weight 10": (lambda seed, p: lesson04.toy_gradient_norm(10, seed=seed, precision=p),
                              lesson04.PENALTY_RULE),
     "08 D overfitting": (lambda seed, p: lesson08.overfitting_effect(seed=seed, precision=p), lesson08.OVERFIT_RULE),
+    "08 head start": (lambda seed, p: lesson08.head_start_effect(seed=seed, precision=p), lesson08.HEAD_START_RULE),
 }
 EXPERIMENTS = {
     **{k: v for k, v in TRAINED.items() if k < "03"},
@@ -42,6 +43,7 @@ EXPERIMENTS = {
     "06 FID bias": (lambda seed: lesson06.fid_bias_effect(seed=seed), lesson06.BIAS_RULE),
     "07 weakest attribute": (lambda seed: lesson07.weakest_attribute_margin(seed=seed), lesson07.WEAKEST_RULE),
     "08 D overfitting": TRAINED["08 D overfitting"],
+    "08 head start": TRAINED["08 head start"],
 }
 
 
@@ -64,6 +66,7 @@ def measure(names, seeds, out: Path, precisions=("fp32", "bf16"), thread_counts=
                     for seed in seeds:
                         lesson07.attribute_accuracy.cache_clear()  # a cached run would hide the precision's
                         lesson08.overfitting_gap.cache_clear()  # and the threads' effect
+                        lesson08.head_start_fids.cache_clear()
                         start = time.perf_counter()
                         with cast:
                             value = float(run(seed, precision) if name in TRAINED else run(seed))

@@ -6,6 +6,11 @@ so a screenshot is never taken of a broken lesson. Needs Debian's ``chromium`` a
 
     python data_scripts/screenshots.py              # every lesson
     python data_scripts/screenshots.py -k 03        # one lesson (extra arguments go to pytest)
+    python data_scripts/screenshots.py -k "08 and screenshot" --full-size   # lesson 08 as a full-size run shows it
+
+A fast-mode run trains for a few dozen steps; where that makes the widget show a model that has not learned
+(lesson 08's fine-tuned boots), take the screenshot from a full-size run (``--full-size``, COURSE_FAST=0; up to
+10 minutes per lesson).
 """
 
 from __future__ import annotations

@@ -36,6 +36,14 @@ def positive(value: str) -> float:
     return number
 
 
+def fraction(value: str) -> float:
+    """A finite number in (0, 1] (a strength as a fraction of a method's full setting)."""
+    number = positive(value)
+    if number > 1:
+        raise argparse.ArgumentTypeError(f"must be a number in (0, 1] (1 is the full setting), got {value!r}")
+    return number
+
+
 seed = count(minimum=0)  # seeds are whole numbers >= 0
 
 

@@ -30,7 +30,7 @@ from ..photos import load_photo_folder
 from ..plots import save_figure
 from ..runtime import configure_cpu_threads, fast_mode, say, select_device
 from . import UserError
-from .args import count, seed
+from .args import count, fraction, positive, seed
 from .flags import add_device, add_precision
 from .gan_run import check_same_precision
 from .kinds import KINDS
@@ -50,7 +50,15 @@ def register(subparsers) -> None:
     p.add_argument("--freeze-d", type=count(minimum=0), default=0, help="freeze D's first K blocks (FreezeD)")
     p.add_argument("--from-scratch", action="store_true",
                    help="the baseline: the base's architecture with fresh weights (nothing pretrained)")
+    p.add_argument("--fresh-d", action="store_true",
+                   help="the base's generator with a freshly initialised discriminator (nothing of D kept)")
     p.add_argument("--augment", default="", help="DiffAugment policy for real and fake, e.g. color,translation,cutout")
+    p.add_argument("--augment-strength", type=fraction, default=1.0,
+                   help="DiffAugment's strength, a fraction of the paper's setting (default 1)")
+    p.add_argument("--lr-scale", type=positive, default=1.0,
+                   help="both learning rates times this (default 1: the base recipe's)")
+    p.add_argument("--warmup", type=count(minimum=0), default=0, metavar="STEPS",
+                   help="raise both learning rates linearly over the first STEPS steps (default 0: none)")
     p.add_argument("--early-stopping", type=count(), default=None, metavar="PATIENCE",
                    help="stop after PATIENCE evaluations without a better validation FID (default: run to the end)")
     p.add_argument("--eval-every", type=count(), default=None, help="steps between validation FIDs (default 50)")
@@ -119,12 +127,27 @@ def line_data(args, fast: bool) -> tuple[torch.Tensor, torch.Tensor, str]:
         return images[held:], to_float(images[:held]), f"{len(order) - held} photos of {args.images}"
     index = category_index(args.category)
     data = load_fashion_mnist()
+    held = 200 if fast else 1000
     available = int((data.train_labels == index).sum())
-    if args.n is None or not 1 <= args.n <= available:
-        raise UserError(f"--category {CLASS_NAMES[index]} needs --n between 1 and {available} (its train images), "
-                        f"got {args.n}.")
-    chosen, validation = new_line(data, index, args.n, args.seed, validation=200 if fast else 1000)
+    if args.n is None or not 1 <= args.n <= available - held:
+        raise UserError(f"--category {CLASS_NAMES[index]} needs --n between 1 and {available - held} (its {available} "
+                        f"train images less {held} held out to validate on), got {args.n}.")
+    chosen, validation = new_line(data, index, args.n, args.seed, validation=held)
     return chosen, validation, f"{args.n} {CLASS_NAMES[index]} images"
+
+
+def line_method(args) -> Method:
+    """The fine-tuning method the flags ask for; UserError for flags that contradict each other."""
+    if (args.from_scratch or args.fresh_d) and args.freeze_d:
+        flag = "--from-scratch" if args.from_scratch else "--fresh-d"
+        raise UserError(f"{flag} starts D fresh, so it has no pretrained blocks to freeze: drop --freeze-d.")
+    if args.from_scratch and args.fresh_d:
+        raise UserError("--from-scratch already starts both networks fresh: drop --fresh-d.")
+    if args.augment_strength != 1.0 and not args.augment:
+        raise UserError("--augment-strength scales a DiffAugment policy: give one with --augment, e.g. "
+                        "--augment translation,cutout --augment-strength 0.5.")
+    return Method(freeze_d=args.freeze_d, augment=args.augment, from_scratch=args.from_scratch,
+                  strength=args.augment_strength, lr_scale=args.lr_scale, warmup=args.warmup, fresh_d=args.fresh_d)
 
 
 def run(args) -> int:
@@ -138,6 +161,7 @@ def finetune_into(folder: RunFolder, args) -> int:
     fast = args.fast or fast_mode()
     out, path = folder.out, folder.checkpoint
     base = base_file(Path(args.base))
+    method = line_method(args)
     if args.freeze_d and "discriminator" not in base:
         raise UserError(f"{args.base} is a slim generator file without a discriminator: --freeze-d keeps pretrained "
                         "D blocks, so give a training checkpoint (`train dcgan --out DIR` writes DIR/checkpoint.pt).")
@@ -145,15 +169,13 @@ def finetune_into(folder: RunFolder, args) -> int:
     check_validation_size(len(validation), args.early_stopping)
     configure_cpu_threads()
     device = select_device(args.device)
-    if args.from_scratch and args.freeze_d:
-        raise UserError("--from-scratch has no pretrained discriminator blocks to freeze: drop --freeze-d.")
-    method = Method(freeze_d=args.freeze_d, augment=args.augment, from_scratch=args.from_scratch)
     trainer, model_cfg, frozen = finetune_trainer(base, images, method, args.seed, device, precision=args.precision)
     every = args.eval_every or (10 if fast else 50)
     # the one scoring callback: scores, keeps the best weights, and stops only with --early-stopping PATIENCE
     stopper = ScoreEvery(validation_fid(validation, n=200 if fast else 1000), every, patience=args.early_stopping)
     settings = {"base": str(args.base), "line": what, "freeze_d": args.freeze_d, "augment": args.augment,
-                "from_scratch": bool(args.from_scratch), "precision": trainer.precision}
+                "from_scratch": bool(args.from_scratch), "precision": trainer.precision, "fresh_d": method.fresh_d,
+                "augment_strength": method.strength, "lr_scale": method.lr_scale, "warmup": method.warmup}
     if args.resume:
         ckpt = load_checkpoint(path)
         check_same_precision(ckpt["extra"]["finetune"].get("precision"), trainer.precision)
@@ -169,9 +191,9 @@ def finetune_into(folder: RunFolder, args) -> int:
         write_gan_artefacts(trainer, out, "samples.png", curves=False)
         plot_validation(stopper, out / "validation.png")
 
-    say(f"fine-tuning {base['kind']} on {what} in {trainer.precision} for up to {total} steps (D: {frozen:,} "
-        "parameters frozen, augment "
-        f"{args.augment or 'off'}, validation FID every {every} steps on {len(validation)} held-out images) into {out}")
+    say(f"fine-tuning {base['kind']} on {what} in {trainer.precision} for up to {total} steps ({method.flags()}; "
+        f"D: {frozen:,} parameters frozen; validation FID every {every} steps on {len(validation)} held-out images) "
+        f"into {out}")
     code = folder.train(lambda: trainer.run(max(0, total - trainer.step)), save, lambda: f" at step {trainer.step}")
     if code:
         return code

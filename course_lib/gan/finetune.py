@@ -4,6 +4,8 @@
   blocks of D (a block is a convolution or linear layer with the normalisation after it) keep their
   pretrained weights; only the later ones learn the new line. Low-level features (edges, the background)
   transfer; what overfits a few images is the top of D.
+- ``LinearWarmUp``: both learning rates rise linearly over the first steps, so a fresh Adam state does not
+  take full-size steps away from the pretrained weights at once (lesson 08 measures it).
 - ``base_models``: the base file's generator (EMA weights) and discriminator, to fine-tune from. Early stopping
   and the validation FID are ``gan.scoring``'s (the one "every k steps, score and keep the best" callback).
 """
@@ -43,6 +45,32 @@ def freeze_first_blocks(discriminator: nn.Module, k: int) -> int:
                 p.requires_grad_(False)
                 frozen += p.numel()
     return frozen
+
+
+class LinearWarmUp:
+    """Callback ``fn(trainer)`` for ``on_step_end``: the learning rates of step s (counted from 1) are the
+    recipe's times min(1, s / steps). The factor is a function of the step alone, and the optimisers' states
+    hold the rates, so a resumed run continues the same schedule."""
+
+    def __init__(self, steps: int):
+        if steps < 1:
+            raise ValueError(f"warm-up must be at least 1 step, got {steps}.")
+        self.steps = steps
+
+    def set_rates(self, trainer, step: int) -> None:
+        """The rates for generator step ``step`` (1 is the first)."""
+        factor = min(1.0, step / self.steps)
+        for optimizer, rate in ((trainer.opt_g, trainer.cfg.lr_g), (trainer.opt_d, trainer.cfg.lr_d)):
+            for group in optimizer.param_groups:
+                group["lr"] = rate * factor
+
+    def attach(self, trainer) -> None:
+        """Set the first step's rates and register for the rest."""
+        self.set_rates(trainer, trainer.step + 1)
+        trainer.add_callback("on_step_end", self)
+
+    def __call__(self, trainer) -> None:
+        self.set_rates(trainer, trainer.step + 1)
 
 
 def base_models(obj: dict, path="the base file") -> tuple[nn.Module, nn.Module, object]:

@@ -1,5 +1,6 @@
 """The fine-tuning table: runs of ``few_shot_runs.measure_run`` (one JSON line each) summarised per N and method as
-mean ± std over seeds (lesson 08, docs/models.md, data_scripts/finetune_table.py)."""
+mean ± std over seeds (lesson 08, docs/models.md, data_scripts/finetune_table.py). "val." columns are on the
+validation photos the stop was decided on, "test" columns on the test photos no decision saw."""
 
 from __future__ import annotations
 
@@ -9,11 +10,14 @@ import statistics
 from pathlib import Path
 
 COLUMNS = (  # (key in a run, header, format)
-    ("stop_fid", "FID at the stop", "{:.2f}"),
-    ("best_fid", "best FID in budget", "{:.2f}"),
+    ("stop_fid", "val. FID at the stop", "{:.2f}"),
+    ("stop_test_fid", "test FID at the stop", "{:.2f}"),
+    ("best_fid", "best val. FID in budget", "{:.2f}"),
+    ("end_test_fid", "test FID at the budget", "{:.2f}"),
     ("gan_test", "GAN-test", "{:.2f}"),
     ("memorised", "memorised", "{:.2f}"),
     ("old_fid", "FID old lines", "{:.1f}"),
+    ("frozen_share", "D frozen", "{:.0%}"),
     ("stop_step", "best step", "{:.0f}"),
     ("stopped_at", "stopped at", "{:.0f}"),
     ("stop_seconds", "s to stop", "{:.0f}"),

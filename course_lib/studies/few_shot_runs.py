@@ -1,9 +1,10 @@
 """Few-shot fine-tuning runs, measured (lesson 08's table, ``data_scripts/finetune_table.py``).
 
 ``measure_run``: train to a step budget with a validation FID every E steps; note where early stopping with
-patience P stops and score the best weights at that point (FID, GAN-test, memorisation, forgetting), then keep
-training to the budget to see what stopping saved. The run up to the stop is the same run an early-stopped one
-would be (same seed, same steps), so one run measures both.
+patience P stops and score the best weights at that point (test FID, GAN-test, memorisation, forgetting), then
+keep training to the budget to see what stopping saved. Selection uses the validation photos (train images the run
+does not use); the reported FIDs use the test photos, which no decision saw. The run up to the stop is the same
+run an early-stopped one would be (same seed, same steps), so one run measures both.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 import torch
 
 from ..data import to_float
-from ..gan.few_shot import FINETUNE_METHODS, finetune_trainer
+from ..gan.few_shot import METHODS, finetune_trainer
 from ..gan.sampling import sample
 from ..gan.scoring import EarlyStopping, validation_fid
 from ..metrics.features import extract, make_extractor
@@ -28,7 +29,9 @@ from ..runtime import resolve_device
 @dataclass
 class RunResult:
     """One measured run. curve: (step, validation FID, seconds since the start) per evaluation; ``stop_*``:
-    where early stopping stopped (its best weights); ``best_*``: the best evaluation over the whole budget."""
+    where early stopping stopped (its best weights; ``stop_fid`` on the validation photos, ``stop_test_fid`` on
+    the test photos); ``best_*``: the best validation FID over the whole budget; ``end_test_fid``: the test FID
+    of the weights at the end of the budget; ``frozen_share``: the share of D's parameters kept frozen."""
 
     method: str
     n: int
@@ -45,6 +48,9 @@ class RunResult:
     gan_test: float
     memorised: float
     old_fid: float
+    stop_test_fid: float
+    end_test_fid: float
+    frozen_share: float
 
     def row(self) -> dict:
         """The plain values (JSON-ready), without the curve."""
@@ -52,13 +58,15 @@ class RunResult:
 
 
 def measure_run(base: dict, images: torch.Tensor, validation: torch.Tensor, method: str, *, category: int,
-                old_features: torch.Tensor, max_steps: int, every: int, patience: int, seed: int, device="auto",
-                samples: int = 1000, extractor=None) -> tuple[RunResult, torch.nn.Module, EarlyStopping]:
-    """Fine-tune with ``FINETUNE_METHODS[method]`` and measure it; returns (result, EMA generator at the stop, stopper).
+                old_features: torch.Tensor, test_features: torch.Tensor, max_steps: int, every: int, patience: int,
+                seed: int, min_delta: float = 0.0, device="auto", samples: int = 1000, extractor=None
+                ) -> tuple[RunResult, torch.nn.Module, EarlyStopping]:
+    """Fine-tune with ``METHODS[method]`` and measure it; returns (result, EMA generator at the stop, stopper).
 
-    images (N, 28, 28) uint8; validation (M, 1, 28, 28) in [-1, 1]; old_features (K, D): course features of
-    the categories the base knew, to measure forgetting. Scores at the stop use ``samples`` samples (seed 0).
-    device: where the networks train and the extractor runs (a torch.device or a name, 'auto' by default).
+    images (N, 28, 28) uint8; validation (M, 1, 28, 28) in [-1, 1], the photos the stop is decided on;
+    test_features (T, D): course features of the photos the scores are reported on; old_features (K, D): those of
+    the categories the base knew, to measure forgetting. Scores use ``samples`` samples (seed 0). min_delta: the
+    improvement early stopping counts. device: where the networks train and the extractor runs.
     """
     device = resolve_device(device)
     extractor = extractor or make_extractor(device=device)
@@ -71,8 +79,8 @@ def measure_run(base: dict, images: torch.Tensor, validation: torch.Tensor, meth
         seconds[trainer.step] = time.perf_counter() - start
         return value
 
-    trainer, _, _ = finetune_trainer(base, images, FINETUNE_METHODS[method], seed, device)
-    stopper = EarlyStopping(metric, every, patience)
+    trainer, _, frozen = finetune_trainer(base, images, METHODS[method], seed, device)
+    stopper = EarlyStopping(metric, every, patience, min_delta)
     trainer.add_callback("on_step_end", stopper)
     trainer.run(max_steps)
     stopped_at, stop_fid, stop_step = trainer.step, stopper.best, stopper.best_step
@@ -83,11 +91,15 @@ def measure_run(base: dict, images: torch.Tensor, validation: torch.Tensor, meth
     if trainer.step < max_steps:  # keep going to the budget, to see what stopping saved
         stopper.patience, trainer.stop_reason = max_steps, None
         trainer.run(max_steps - trainer.step)
+    budget_seconds = time.perf_counter() - start
+    test_scorer = FidScorer(reference_features=test_features, extractor=extractor)
     scores = stop_scores(at_stop, images, validation, category, old_features, extractor, samples)
     best = min(stopper.curve, key=lambda point: point[1])
+    shares = frozen / sum(p.numel() for p in trainer.discriminator.parameters())
     result = RunResult(method, len(images), seed, [(s, v, seconds[s]) for s, v in stopper.curve], stop_step,
-                       stop_fid, stop_seconds, stopped_at, best[0], best[1], trainer.step,
-                       time.perf_counter() - start, **scores)
+                       stop_fid, stop_seconds, stopped_at, best[0], best[1], trainer.step, budget_seconds, **scores,
+                       stop_test_fid=test_scorer(sample(at_stop, samples, seed=0)),
+                       end_test_fid=test_scorer(sample(trainer.ema.module, samples, seed=0)), frozen_share=shares)
     return result, at_stop.eval(), stopper
 
 

@@ -34,12 +34,14 @@ class ExplorerRun:
 
 class FewShotExplorer(widgets.VBox):
     """The panel over ``runs`` {(n, method): ExplorerRun}; ``validation`` (M, 1, 28, 28) in [-1, 1] sets the
-    memorisation threshold. ``shown`` holds the last drawing's samples, neighbours and distances."""
+    memorisation threshold; ``floor``, when given, is drawn on the curve: the validation FID of real photos (a
+    perfect generator). ``shown`` holds the last drawing's samples, neighbours and distances."""
 
-    def __init__(self, runs: dict, validation: torch.Tensor, count: int = 8, seed: int = 0):
+    def __init__(self, runs: dict, validation: torch.Tensor, count: int = 8, seed: int = 0,
+                 floor: float | None = None):
         if not runs:
             raise ValueError("runs must hold at least one fine-tuning run, {(n, method): ExplorerRun}.")
-        self.runs, self.validation, self.count, self.seed = dict(runs), validation, count, seed
+        self.runs, self.validation, self.count, self.seed, self.floor = dict(runs), validation, count, seed, floor
         self.shown, self.thresholds = None, {}  # thresholds: per run, computed at its first drawing
         ns = sorted({n for n, _ in self.runs})
         methods = list(dict.fromkeys(m for _, m in self.runs))
@@ -80,17 +82,21 @@ class FewShotExplorer(widgets.VBox):
                     close = check.distances[i] < check.threshold
                     ax.set_title(f"{check.distances[i]:.1f}", fontsize=8, color="red" if close else "black")
         fig.text(0.01, 0.93, "samples (top) and their nearest training images (bottom; pixel distance, red = "
-                 f"closer than {check.threshold:.1f}, the 5 % quantile of real photos)", fontsize=8)
-        self.draw_curve(fig.add_subplot(grid[:, self.count + 1:]), run.result)
+                 f"under {check.threshold:.1f}, where 1 in 20 new real photos falls too)", fontsize=8)
+        self.draw_curve(fig.add_subplot(grid[:, self.count + 1:]), run.result, self.floor)
         fig.subplots_adjust(left=0.01, right=0.98, bottom=0.15, top=0.85, wspace=0.1, hspace=0.3)
         self.picture.value = png_of(fig, dpi=90)
 
     @staticmethod
-    def draw_curve(ax, result: RunResult) -> None:
+    def draw_curve(ax, result: RunResult, floor: float | None = None) -> None:
         steps, values = [s for s, _, _ in result.curve], [v for _, v, _ in result.curve]
         ax.plot(steps, values, "o-", markersize=3)
         ax.axvline(result.stop_step, color="k", linestyle="--", linewidth=1)
-        ax.set_title(f"{result.method}, N = {result.n}: best {result.stop_fid:.2f} at step {result.stop_step}",
+        if floor is not None:
+            ax.axhline(floor, color="tab:green", linestyle=":", linewidth=1)
+            ax.text(steps[0], floor * 1.05, "real photos", fontsize=7, color="tab:green")
+            values = [*values, floor]
+        ax.set_title(f"{result.method}, N = {result.n}: kept {result.stop_fid:.2f} at step {result.stop_step}",
                      fontsize=8)
         ax.set_xlabel("step", fontsize=8)
         ax.set_ylabel("validation FID", fontsize=8)
@@ -102,6 +108,7 @@ class FewShotExplorer(widgets.VBox):
         ax.tick_params(which="both", labelsize=7)
 
 
-def few_shot_explorer(runs: dict, validation: torch.Tensor, count: int = 8, seed: int = 0) -> FewShotExplorer:
+def few_shot_explorer(runs: dict, validation: torch.Tensor, count: int = 8, seed: int = 0,
+                      floor: float | None = None) -> FewShotExplorer:
     """Build the panel; display it, then call ``.update()`` once."""
-    return FewShotExplorer(runs, validation, count, seed)
+    return FewShotExplorer(runs, validation, count, seed, floor)

@@ -22,6 +22,9 @@ def pytest_addoption(parser):
     parser.addoption("--screenshots", metavar="DIR", default=None,
                      help="browser tests: also write each lesson's main-widget screenshot into DIR "
                           "(data_scripts/screenshots.py passes docs/images)")
+    parser.addoption("--full-size", action="store_true",
+                     help="browser tests: run the lessons at full size (COURSE_FAST=0), e.g. for screenshots that "
+                          "show what a learner's run shows (data_scripts/screenshots.py --full-size)")
 
 
 def _missing(why: str):
@@ -31,12 +34,13 @@ def _missing(why: str):
 
 
 @pytest.fixture(scope="session")
-def lab_server(tmp_path_factory):
-    """JupyterLab on 127.0.0.1 (free port, no token, COURSE_FAST=1) serving a temporary copy of notebooks/."""
+def lab_server(tmp_path_factory, request):
+    """JupyterLab on 127.0.0.1 (free port, no token, COURSE_FAST=1 unless --full-size) serving a temporary copy
+    of notebooks/."""
     workdir = tmp_path_factory.mktemp("lab")
     pristine = workdir / "pristine"  # the notebooks as they were when the session started
     shutil.copytree(lab.NOTEBOOKS, pristine, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    server = lab.start_lab(workdir)
+    server = lab.start_lab(workdir, fast=not request.config.getoption("--full-size"))
     server.pristine = pristine
     yield server
     server.stop()

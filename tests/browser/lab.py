@@ -39,6 +39,7 @@ LAB_SETTINGS = {"@jupyterlab/apputils-extension/notification.jupyterlab-settings
 
 SERVER_START_TIMEOUT_S = 60
 KERNEL_RUN_TIMEOUT_S = 300  # a whole lesson in fast mode; the slowest took 26 s under nbval
+FULL_RUN_TIMEOUT_S = 900  # a whole lesson at full size (--full-size, for screenshots): at most 10 min on 2 cores
 # A widget redraw is one small matplotlib figure (the slowest, lesson 04's critic refit, is a few seconds
 # on 2 cores); the bound only keeps a dead widget from hanging the suite.
 REDRAW_TIMEOUT_S = 30
@@ -83,6 +84,7 @@ class LabServer:
     root: Path  # the served folder (the copy of notebooks/)
     log: Path
     pristine: Path | None = None  # a copy of notebooks/ as it was when the session started
+    fast: bool = True  # COURSE_FAST=1 for the kernels it starts
 
     def api(self, path: str):
         with urllib.request.urlopen(self.url + path, timeout=10) as response:
@@ -132,14 +134,15 @@ def copy_course(dest: Path) -> Path:
     return dest / "notebooks"
 
 
-def start_lab(workdir: Path) -> LabServer:
-    """Start ``jupyter lab`` on a free 127.0.0.1 port, no token, in fast mode, on a copy of the notebooks."""
+def start_lab(workdir: Path, fast: bool = True) -> LabServer:
+    """Start ``jupyter lab`` on a free 127.0.0.1 port, no token, on a copy of the notebooks, in fast mode unless
+    ``fast`` is False (the lessons then run at full size, as a learner's plain ``jupyter lab``)."""
     served = copy_course(workdir)
     settings = workdir / "lab-settings"
     for name, values in LAB_SETTINGS.items():
         (settings / name).parent.mkdir(parents=True, exist_ok=True)
         (settings / name).write_text(json.dumps(values))
-    env = dict(os.environ, COURSE_FAST="1", JUPYTERLAB_SETTINGS_DIR=str(settings),
+    env = dict(os.environ, COURSE_FAST="1" if fast else "0", JUPYTERLAB_SETTINGS_DIR=str(settings),
                JUPYTERLAB_WORKSPACES_DIR=str(workdir / "lab-workspaces"), JUPYTER_RUNTIME_DIR=str(workdir / "runtime"))
     # As a learner's `COURSE_FAST=1 jupyter lab notebooks/`: pytest's conftest sets these for nbval, but
     # MPLBACKEND=Agg would hide every inline figure in JupyterLab and TQDM_DISABLE its progress bars.
@@ -155,7 +158,7 @@ def start_lab(workdir: Path) -> LabServer:
     process = subprocess.Popen(command, env=env, cwd=served, stdin=subprocess.DEVNULL, stdout=log.open("w"),
                                stderr=subprocess.STDOUT,
                                preexec_fn=_stop_with_parent if sys.platform == "linux" else None)
-    server = LabServer(process, f"http://127.0.0.1:{port}", served, log)
+    server = LabServer(process, f"http://127.0.0.1:{port}", served, log, fast=fast)
     deadline = time.monotonic() + SERVER_START_TIMEOUT_S
     while True:
         if process.poll() is not None:
@@ -337,7 +340,7 @@ def run_all(page, server: LabServer, name: str) -> dict:
         return None if busy or server.kernel_state(name) != "idle" else state
 
     wait_for(lambda: any("*" in p for p in notebook_state(page)["prompts"]) or None, 30, "Run All to start")
-    wait_for(finished, KERNEL_RUN_TIMEOUT_S, f"{name} to finish running")
+    wait_for(finished, KERNEL_RUN_TIMEOUT_S if server.fast else FULL_RUN_TIMEOUT_S, f"{name} to finish running")
     return wait_for(finished, 10, "the kernel to stay idle")  # a second look: nothing was still queued
 
 

@@ -7,7 +7,7 @@ import pytest
 from course_lib.commands import args as arg_types
 from course_lib.commands.cli import build_parser, main
 
-NUMERIC = {"count", "positive", "seed"}
+NUMERIC = {"count", "positive", "seed", "fraction"}
 
 
 def numeric_flags():
@@ -47,6 +47,8 @@ def test_bad_numbers_exit_2_with_the_flag_named(command, flag, kind, value, caps
 
 def test_zero_is_refused_where_it_makes_no_sense_and_accepted_for_seeds():
     assert arg_types.seed("0") == 0 and arg_types.count()("3") == 3 and arg_types.positive("1e-4") == 1e-4
-    for parse, value in ((arg_types.count(), "0"), (arg_types.positive, "0"), (arg_types.seed, "-2")):
+    assert arg_types.fraction("0.25") == 0.25 and arg_types.fraction("1") == 1.0
+    for parse, value in ((arg_types.count(), "0"), (arg_types.positive, "0"), (arg_types.seed, "-2"),
+                         (arg_types.fraction, "0"), (arg_types.fraction, "1.5")):
         with pytest.raises(argparse.ArgumentTypeError, match="must be"):
             parse(value)

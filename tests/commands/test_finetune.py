@@ -58,6 +58,26 @@ def test_from_scratch_ignores_the_base_weights(base, tmp_path):
     assert load_checkpoint(tmp_path / "a" / "checkpoint.pt")["extra"]["finetune"]["from_scratch"]
 
 
+def test_warm_up_lr_scale_and_weaker_augment_resume_exactly(base, tmp_path, capsys):
+    args = ["finetune", str(base), "--category", "9", "--n", "20", "--warmup", "6", "--lr-scale", "0.5", "--augment",
+            "translation,cutout", "--augment-strength", "0.5", "--fresh-d", "--eval-every", "4", "--fast"]
+    assert main([*args, "--max-steps", "8", "--out", str(tmp_path / "straight")]) == 0
+    assert "--fresh-d --augment translation,cutout --augment-strength 0.5 --lr-scale 0.5 --warmup 6" in (
+        capsys.readouterr().out)
+    assert main([*args, "--max-steps", "4", "--out", str(tmp_path / "cut")]) == 0
+    assert main([*[a if a != "6" else "5" for a in args], "--max-steps", "8", "--resume", "--out",
+                 str(tmp_path / "cut")]) == 2
+    assert "warmup: checkpoint 6, this run 5" in capsys.readouterr().err
+    assert main([*args, "--max-steps", "8", "--resume", "--out", str(tmp_path / "cut")]) == 0
+    straight, resumed = (load_checkpoint(tmp_path / d / "checkpoint.pt") for d in ("straight", "cut"))
+    for name, tensor in straight["generator"].items():
+        assert torch.equal(tensor, resumed["generator"][name]), name
+    settings = straight["extra"]["finetune"]
+    assert settings["fresh_d"] and settings["warmup"] == 6 and settings["lr_scale"] == 0.5
+    rate = resumed["opt_g"]["param_groups"][0]["lr"]
+    assert rate == pytest.approx(5e-4 * 0.5)  # past the warm-up: the scaled recipe rate
+
+
 def test_early_stopping_stops_before_the_budget(base, tmp_path, capsys):
     assert main(["finetune", str(base), "--category", "9", "--n", "20", "--max-steps", "60", "--eval-every", "2",
                  "--early-stopping", "1", "--fast", "--out", str(tmp_path / "run")]) == 0
@@ -93,7 +113,8 @@ def test_bad_input_is_refused_clearly(base, tmp_path, capsys):
         "is a conditional GAN": ["checkpoints/cgan.pt", "--category", "9", "--n", "5"],
         "unknown category 'boots2'": ["checkpoints/dcgan.pt", "--category", "boots2", "--n", "5"],
         "1 'Trouser'/裤子": ["checkpoints/dcgan.pt", "--category", "boots2", "--n", "5"],
-        "needs --n between 1 and 6000": ["checkpoints/dcgan.pt", "--category", "9", "--n", "7000"],
+        "needs --n between 1 and 5800 (its 6000 train images less 200 held out": ["checkpoints/dcgan.pt",
+                                                                                 "--category", "9", "--n", "5900"],
         "argument --early-stopping: must be at least 1, got 0": ["checkpoints/dcgan.pt", "--category", "9", "--n",
                                                                   "5", "--early-stopping", "0"],
         "has 0 usable photos; at least 10 are needed": ["checkpoints/dcgan.pt", "--images", str(tmp_path)],
@@ -102,6 +123,14 @@ def test_bad_input_is_refused_clearly(base, tmp_path, capsys):
         "freeze-d must be between 0 and": [str(base), "--category", "9", "--n", "5", "--freeze-d", "9"],
         "one of the two": ["checkpoints/dcgan.pt"],
         "drop --freeze-d": [str(base), "--category", "9", "--n", "5", "--freeze-d", "1", "--from-scratch"],
+        "--fresh-d starts D fresh": [str(base), "--category", "9", "--n", "5", "--freeze-d", "1", "--fresh-d"],
+        "already starts both networks fresh": [str(base), "--category", "9", "--n", "5", "--from-scratch",
+                                               "--fresh-d"],
+        "--augment-strength scales a DiffAugment policy": [str(base), "--category", "9", "--n", "5",
+                                                           "--augment-strength", "0.5"],
+        "argument --augment-strength: must be a number in (0, 1]": [str(base), "--category", "9", "--n", "5",
+                                                                    "--augment", "cutout", "--augment-strength", "2"],
+        "argument --lr-scale: must be a positive": [str(base), "--category", "9", "--n", "5", "--lr-scale", "0"],
     }
     for message, argv in cases.items():
         assert main(["finetune", *argv, "--fast", "--out", str(tmp_path / "x")]) == 2, message

@@ -112,3 +112,22 @@ def test_overfitting_prediction_is_checked_against_a_run():
     right = check_overfitting_prediction("training photos")
     assert right and "of its training photos real" in right.message
     assert not check_overfitting_prediction("held-out photos")
+
+
+def test_head_start_prediction_is_checked_against_a_run_and_calls_close_ones_undecided(monkeypatch):
+    import math
+
+    from course_lib.exercises import lesson08
+
+    assert not lesson08.check_head_start_prediction(...).attempted
+    assert "is not one of" in lesson08.check_head_start_prediction("both").message
+    right = lesson08.check_head_start_prediction("from scratch")  # the real run: two 200-step trainings
+    scratch, tuned = lesson08.head_start_fids()
+    assert right and tuned > scratch and f"{scratch:.1f} from scratch" in right.message
+    assert not lesson08.check_head_start_prediction("fine-tuned")
+    assert lesson08.head_start_effect() == math.log(tuned / scratch)
+    monkeypatch.setattr(lesson08, "head_start_fids", lambda: (10.0, 11.0))  # log 1.1 = 0.095, inside the band
+    close = lesson08.check_head_start_prediction("fine-tuned")
+    assert close.undecided and "too close to call" in close.message
+    monkeypatch.setattr(lesson08, "head_start_fids", lambda: (20.0, 10.0))
+    assert lesson08.check_head_start_prediction("fine-tuned")

@@ -1,5 +1,5 @@
-"""course_lib.gan.finetune: FreezeD freezes the first blocks only; the base's networks (early stopping and the
-validation FID, which it imports, are tested in test_scoring.py)."""
+"""course_lib.gan.finetune: FreezeD freezes the first blocks only; the warm-up's rates; the base's networks (early
+stopping and the validation FID, which it imports, are tested in test_scoring.py)."""
 
 
 import pytest
@@ -23,3 +23,24 @@ def test_freeze_first_blocks(build, cfg):
     assert all(p.requires_grad for m in blocks[-1] for p in m.parameters(recurse=False))
     with pytest.raises(ValueError, match="freeze-d must be between 0 and"):
         freeze_first_blocks(discriminator, len(blocks))
+
+
+def test_linear_warm_up_rises_to_the_recipe_rates_and_refuses_zero_steps():
+    from types import SimpleNamespace
+
+    from course_lib.gan.finetune import LinearWarmUp
+
+    params = [torch.nn.Parameter(torch.zeros(1))]
+    trainer = SimpleNamespace(opt_g=torch.optim.Adam(params, lr=1.0), opt_d=torch.optim.Adam(params, lr=1.0),
+                              cfg=SimpleNamespace(lr_g=4e-4, lr_d=2e-4), step=0,
+                              add_callback=lambda event, fn: None)
+    warm = LinearWarmUp(4)
+    warm.attach(trainer)
+    seen = [trainer.opt_g.param_groups[0]["lr"], trainer.opt_d.param_groups[0]["lr"]]
+    for step in range(1, 6):
+        trainer.step = step
+        warm(trainer)
+        seen += [trainer.opt_g.param_groups[0]["lr"], trainer.opt_d.param_groups[0]["lr"]]
+    assert seen == pytest.approx([rate for k in (1, 2, 3, 4, 4, 4) for rate in (1e-4 * k, 5e-5 * k)])
+    with pytest.raises(ValueError, match="at least 1 step"):
+        LinearWarmUp(0)
