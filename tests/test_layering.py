@@ -30,6 +30,8 @@ MAX_LINES = 250
 # Within 15 lines of MAX_LINES, and where each splits next (by concern, not by packing lines):
 # - exercises/checks.py (246): the function checks (check_function, Hint, compare) apart from the checks of
 #   predictions (check_prediction, NoiseRule, check_measured);
+# - exercises/lesson08.py (242): the two predict-then-run checks (D's overfitting, which start is ahead) apart
+#   from the code exercises (FreezeD's freezing, the early-stopping rule);
 # - runtime.py (236): the device (resolve_device, select_device, autocast, compile_networks) apart from the
 #   process (CPU threads, fast mode, rank, say).
 MAX_TOP_LEVEL = 20

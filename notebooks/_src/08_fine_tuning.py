@@ -198,12 +198,13 @@ for method, curve in probes.items():
 #   $$L_D = \mathbb{E}_x\, f(-D(T(x))) + \mathbb{E}_z\, f(D(T(G(z)))), \qquad L_G = \mathbb{E}_z\, f(-D(T(G(z)))).$$
 #   D rarely sees exactly the same pixels twice, so memorising is harder (rarely, not never: at the paper's
 #   strength a 28-pixel photo has 81 shifts, and in 600 steps at N = 10 D is shown each photo 600 times). What
-#   keeps the augmentation out of the samples is that D sees $T$ on **both** sides: the game then matches the distribution of $T(G(z))$ to that of $T(x)$,
-#   and when $T$ is invertible in distribution (two different image distributions stay different after $T$, as
-#   for random shifts), that forces $G(z)$ to match $x$ (Karras et al. 2020, §2.2, call such augmentations
-#   non-leaking). Differentiability is what lets G's gradient pass through $T$ in the G step; it makes training
-#   possible, it is not what prevents the leak. Augmenting only the real images would **leak**: D would learn
-#   "shifted, holed images are real", and G would learn to draw holes (lesson 01).
+#   keeps the augmentation out of the samples is that D sees $T$ on **both** sides: the game then matches the
+#   distribution of $T(G(z))$ to that of $T(x)$, and when $T$ is invertible in distribution (two different image
+#   distributions stay different after $T$, as for random shifts), that forces $G(z)$ to match $x$ (Karras et
+#   al. 2020, §2.2, call such augmentations non-leaking). Differentiability is what lets G's gradient pass
+#   through $T$ in the G step; it makes training possible, it is not what prevents the leak. Augmenting only the
+#   real images would **leak**: D would learn "shifted, holed images are real", and G would learn to draw holes
+#   (lesson 01).
 #   ADA (Karras et al. 2020) adapts the augmentation probability to D's overfitting; the course does not
 #   implement it.
 #
@@ -302,8 +303,9 @@ for row in floors:
 FLOOR = floors[-1]["validation"][0]  # drawn on the explorer's curves below
 measured = json.loads(shipped_runs("finetune_floor.json").read_text())
 for run in measured["spread"]:
-    print(f"N = {run['n']:3d}, full fine-tune, step {run['steps']}: validation FID {statistics.fmean(run['values']):.2f} "
-          f"± {statistics.stdev(run['values']):.2f} over {len(run['values'])} sample seeds (shipped measurement)")
+    values = run["values"]
+    print(f"N = {run['n']:3d}, full fine-tune, step {run['steps']}: validation FID {statistics.fmean(values):.2f} "
+          f"± {statistics.stdev(values):.2f} over {len(values)} sample seeds (shipped measurement)")
 MIN_DELTA = 0.1  # about one spread of a final checkpoint at N = 100: smaller "improvements" are noise
 
 # %% [markdown]
@@ -550,16 +552,17 @@ if study_runs:
 # - **The pretrained discriminator.** Keep the base's G but start D fresh (`--fresh-d`), and most of the lag goes:
 #   at N = 100 it is the fastest start (mean validation FID 5.8 at step 200, against 14.1 for the full fine-tune
 #   and 12.3 from scratch; by step 300 the full fine-tune has caught up, 3.3 against 3.6), and at N = 10 it ends at
-#   7.63 ± 0.12 against 10.85 ± 0.93. The base's D judges with features of nine other categories, and at first it rejects everything
-#   G draws for reasons that have nothing to do with boots. But at N = 10 the fresh D pays in copies: 18–24 % of
-#   its samples fall under the copy threshold, four times the baseline. A fresh D learns the ten photos by heart,
-#   and G follows.
+#   7.63 ± 0.12 against 10.85 ± 0.93. The base's D judges with features of nine other categories, and at first
+#   it rejects everything G draws for reasons that have nothing to do with boots. But at N = 10 the fresh D pays
+#   in copies: 18–24 % of its samples fall under the copy threshold (`docs/models.md`), four times the baseline. A
+#   fresh D learns the ten photos by heart, and G follows.
 # - **DiffAugment, weaker.** At a quarter of the paper's strength (shifts of up to 1 pixel and a 4-pixel cutout),
 #   the full fine-tune is the best setting measured at N = 10: 7.04 ± 0.79 on validation, 6.83 ± 0.75 on test, with
 #   7 % memorised, beside 10.85 without augmentation and 27.53 at full strength. Half strength lies between
-#   (9.74), and translation alone at full strength is worse than no augmentation (17.71): the 4-pixel shifts are
-#   what hurts most on 28-pixel images. At N = 100 a quarter strength costs instead (test 3.60 ± 0.34
-#   against 2.79 ± 0.14 without): with a hundred photos, D's overfitting is not yet what limits a 600-step run.
+#   (9.74), and translation alone at full strength is worse than no augmentation (17.71): shifts of up to 4 pixels
+#   already hurt on 28-pixel images, and the 14-pixel cutout adds to it. At N = 100 a quarter strength costs
+#   instead (test 3.60 ± 0.34 against 2.79 ± 0.14 without): with a hundred photos, D's overfitting is not yet
+#   what limits a 600-step run.
 # - **The setting to use**, then: at N = 10, `finetune --augment translation,cutout --augment-strength 0.25`; from
 #   N = 50 up, the plain full fine-tune or FreezeD with K = 1, within each other's spread; a warm-up or a smaller
 #   learning rate does not help in this budget.
@@ -580,7 +583,8 @@ display(Markdown(format_table(long_runs)))
 #   the price of a D that cannot memorise, and a longer run is where that price is repaid.
 # - **The pretrained start still wins from N = 100** (best 1.97 FreezeD, 2.23 full fine-tune, 2.55 from scratch),
 #   and the fresh D that was fastest at first ends near the others (2.36), while at N = 10 its test FID at the end
-#   of the budget (8.86) is worse than at its stop (6.38): it went on memorising.
+#   of the budget (8.86) is worse than at its stop (6.38), with 23 % of its kept samples already under the copy
+#   threshold.
 # - **Early stopping with patience 3 stopped too soon at N = 100.** Five of the six N = 100 runs stopped between
 #   steps 500 and 1,150 at a validation FID 16–82 % above the best they reached later (full fine-tune 2.74 at the
 #   stop, 2.23 at step 1,850; quarter-strength DiffAugment 4.26 and 2.34). The curves flatten into a noisy plateau
@@ -595,10 +599,10 @@ display(Markdown(format_table(long_runs)))
 # shows, and only a share well above it points to copying. (Lesson 06 counted under the 1 % quantile of 1,000
 # test images, so ten images set its threshold; here the 5 % quantile of the 1,000 validation boots, so fifty set
 # it, which moves less from one draw of photos to the next when the distances to only N photos spread widely.
-# The rule is the same in both lessons: the baseline share equals the quantile.) A copy always falls under it; a shifted copy may
-# not (pixel distance does not see shifts), and FID cannot see copying at all (lesson 06), so at N = 10 early
-# stopping on FID alone can keep a copier. Below: for the N = 10 runs, the eight samples closest to a training
-# photo, above that photo.
+# The rule is the same in both lessons: the baseline share equals the quantile.) A copy always falls under it; a
+# shifted copy may not (pixel distance does not see shifts), and FID cannot see copying at all (lesson 06), so at
+# N = 10 early stopping on FID alone can keep a copier. Below: for the N = 10 runs, the eight samples closest to a
+# training photo, above that photo.
 
 # %%
 for method in ("from scratch", "full fine-tune"):
