@@ -489,8 +489,8 @@ if table_runs:
 #   flattered these runs little. Only the test column can show that, which is why it is there.
 # - From N = 50 up, fine-tuning (full or FreezeD) ends clearly lower than from scratch in the same 600 steps and
 #   about the same seconds (N = 100 on the test boots: 2.79 ± 0.14 full, 2.71 ± 0.11 FreezeD, 3.88 ± 0.21 from
-#   scratch). The head start is not immediate: the fine-tuned mean curves pass from scratch only between steps 250
-#   and 300.
+#   scratch). The head start is not immediate: the fine-tuned mean curves pass from scratch only between steps 200
+#   and 250 (FreezeD at N = 50 between 250 and 300).
 # - At N = 10 the pretrained start is a handicap for the whole 600 steps, as Exercise 4 found at step 200: from
 #   scratch ends at 8.03 ± 1.37 on the test boots, the full fine-tune at 10.44 ± 0.96, FreezeD at 13.78 ± 1.99.
 #   The next subsection measures why.
