@@ -8,7 +8,7 @@ and --min-delta stops and scores that checkpoint on the 1000 ankle-boot test ima
 measurement resumes where it stopped; --table prints the summary. --min-delta 0.1 is one standard deviation of
 a final checkpoint's validation FID at N = 100 (data_scripts/finetune_floor.py).
 
-    python data_scripts/finetune_table.py                      # the table's runs (about 30 s each on 2 cores)
+    python data_scripts/finetune_table.py      # the table's 84 runs: 28 min on the 2-core AMD EPYC (10-30 s each)
     python data_scripts/finetune_table.py --table              # the markdown table of what is measured
     python data_scripts/finetune_table.py --out course_lib/assets/results/finetune_study_runs.jsonl \
         --n 10 100 --methods "full fine-tune" "full, lr x0.3" ...   # the variants of STUDY_METHODS

@@ -21,7 +21,6 @@ import torch
 
 from ..categories import CLASS_NAMES
 from ..data import FashionMNIST, to_float
-from ..data.augment import DiffAugment
 from ..runtime import eval_mode, resolve_device
 from . import recipes
 from .finetune import LinearWarmUp, base_models, freeze_first_blocks
@@ -80,12 +79,18 @@ def new_line(data: FashionMNIST, category: int, n: int, seed: int, validation: i
     ``category``: the head and the tail of one seeded permutation of its train images, so the two never share
     an image, and the validation set of a seed is the same for every n. The test images stay out of both
     (``report_split``): selecting a checkpoint and reporting its score on the same photos flatters it (lesson 06)."""
-    pool = data.train_images[data.train_labels == category]
+    pool = line_order(data, category, seed)
     if not 1 <= n <= len(pool) - validation:
         raise ValueError(f"n must be between 1 and {len(pool) - validation} (the {len(pool)} train images of "
                          f"{CLASS_NAMES[category]} less {validation} held out to validate on), got {n}.")
-    order = torch.randperm(len(pool), generator=torch.Generator().manual_seed(seed))
-    return pool[order[:n]], to_float(pool[order[len(pool) - validation:]])
+    return pool[:n], to_float(pool[len(pool) - validation:])
+
+
+def line_order(data: FashionMNIST, category: int, seed: int) -> torch.Tensor:
+    """The train images of ``category`` (M, 28, 28) uint8 in the seeded order ``new_line`` splits: the N photos
+    from the head, the validation set from the tail."""
+    pool = data.train_images[data.train_labels == category]
+    return pool[torch.randperm(len(pool), generator=torch.Generator().manual_seed(seed))]
 
 
 def report_split(data: FashionMNIST, category: int, limit: int | None = None) -> torch.Tensor:
@@ -101,8 +106,8 @@ def finetune_trainer(base: dict, images: torch.Tensor, method: Method, seed: int
     device = resolve_device(device)
     recipe = recipes.get_recipe(base["kind"])
     train_cfg = dataclasses.replace(recipe.train, batch_size=min(recipe.train.batch_size, len(images)),
-                                    augment=method.augment, seed=seed, lr_g=recipe.train.lr_g * method.lr_scale,
-                                    lr_d=recipe.train.lr_d * method.lr_scale)
+                                    augment=method.augment, augment_strength=method.strength, seed=seed,
+                                    lr_g=recipe.train.lr_g * method.lr_scale, lr_d=recipe.train.lr_d * method.lr_scale)
     torch.manual_seed(seed)
     generator, discriminator, model_cfg = base_models(base)
     if (method.from_scratch or method.fresh_d) and method.freeze_d:
@@ -113,10 +118,8 @@ def finetune_trainer(base: dict, images: torch.Tensor, method: Method, seed: int
         fresh_g, discriminator = build_models(base["kind"], model_cfg)  # fresh, seeded above
         generator = fresh_g if method.from_scratch else generator
     frozen = freeze_first_blocks(discriminator, method.freeze_d)
-    weaker = method.augment and method.strength != 1.0  # at 1 the step builds the recipe's DiffAugment itself
-    augment = DiffAugment(method.augment, strength=method.strength, seed=seed) if weaker else None
     trainer = recipes.trainer_for(generator.to(device), discriminator.to(device), train_cfg, images, None, device,
-                                  conditional=False, log_every=log_every, precision=precision, augment=augment)
+                                  conditional=False, log_every=log_every, precision=precision)
     if method.warmup:
         LinearWarmUp(method.warmup).attach(trainer)
     return trainer, model_cfg, frozen

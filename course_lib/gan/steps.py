@@ -94,13 +94,13 @@ def g_step(generator, discriminator, opt_g, z, loss: GANLoss, labels=None, augme
     return stats
 
 
-def make_augment(policy: str, seed: int):
-    """A DiffAugment for ``policy`` (None for ''), seeded."""
+def make_augment(policy: str, seed: int, strength: float = 1.0):
+    """A DiffAugment for ``policy`` at ``strength`` (None for ''), seeded."""
     if not policy:
         return None
     from ..data.augment import DiffAugment
 
-    return DiffAugment(policy, seed=seed)
+    return DiffAugment(policy, strength=strength, seed=seed)
 
 
 class GANStep:
@@ -120,7 +120,8 @@ class GANStep:
         self.generator, self.discriminator, self.batches, self.cfg = generator, discriminator, batches, cfg
         self.conditional, self.loss = conditional, get_loss(cfg.loss)
         self.precision = resolve_precision(precision or default_precision(self.device), self.device)
-        self.augment = augment if augment is not None else make_augment(cfg.augment, cfg.seed + rank())
+        self.augment = augment if augment is not None else make_augment(cfg.augment, cfg.seed + rank(),
+                                                                        cfg.augment_strength)
         self.regularizer = regularizer or get_regularizer(cfg.regularizer, cfg.regularizer_weight)
         self.opt_g = torch.optim.Adam(generator.parameters(), lr=cfg.lr_g, betas=cfg.betas)
         self.opt_d = torch.optim.Adam(discriminator.parameters(), lr=cfg.lr_d, betas=cfg.betas)

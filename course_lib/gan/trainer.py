@@ -20,8 +20,9 @@ __all__ = ["EVENTS", "TrainConfig", "Trainer", "make_augment"]
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """How to train. augment: a DiffAugment policy such as 'color,translation,cutout' ('' = off);
-    regularizer: a name from ``losses.REGULARIZERS`` ('' = none), added to the D loss with its weight."""
+    """How to train. augment: a DiffAugment policy such as 'color,translation,cutout' ('' = off), at
+    ``augment_strength`` (a fraction of the paper's setting, ``data.augment.DiffAugment``); regularizer: a name from
+    ``losses.REGULARIZERS`` ('' = none), added to the D loss with its weight."""
 
     loss: str = "non_saturating"
     batch_size: int = 64
@@ -32,6 +33,7 @@ class TrainConfig:
     ema_decay: float = 0.999
     seed: int = 0
     augment: str = ""
+    augment_strength: float = 1.0
     regularizer: str = ""
     regularizer_weight: float = 10.0
 

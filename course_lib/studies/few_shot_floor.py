@@ -14,6 +14,7 @@ import statistics
 import torch
 
 from ..data import to_float
+from ..gan.few_shot import line_order
 from ..gan.sampling import sample
 from ..metrics.features import extract
 from ..metrics.scorer import FidScorer
@@ -23,11 +24,10 @@ def other_photos(data, category: int, seed: int, skip: int, count: int, validati
     """``count`` train images of ``category`` (M, 1, 28, 28) in [-1, 1] that ``new_line(..., seed, validation)``
     gives to no run of n <= ``skip``: positions skip .. skip + count of its permutation (before the tail it
     validates on)."""
-    pool = data.train_images[data.train_labels == category]
+    pool = line_order(data, category, seed)
     if skip + count > len(pool) - validation:
         raise ValueError(f"{skip} + {count} photos overlap the last {validation} of {len(pool)}, the validation set.")
-    order = torch.randperm(len(pool), generator=torch.Generator().manual_seed(seed))
-    return to_float(pool[order[skip:skip + count]])
+    return to_float(pool[skip:skip + count])
 
 
 def real_floor(photos: torch.Tensor, validation: torch.Tensor, test: torch.Tensor, sizes, draws: int,

@@ -18,7 +18,7 @@ COLUMNS = (  # (key in a run, header, format)
     ("memorised", "memorised", "{:.2f}"),
     ("old_fid", "FID old lines", "{:.1f}"),
     ("frozen_share", "D frozen", "{:.0%}"),
-    ("stop_step", "best step", "{:.0f}"),
+    ("stop_step", "kept step", "{:.0f}"),
     ("stopped_at", "stopped at", "{:.0f}"),
     ("stop_seconds", "s to stop", "{:.0f}"),
     ("budget_seconds", "s budget", "{:.0f}"),

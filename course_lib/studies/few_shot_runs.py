@@ -20,7 +20,7 @@ from ..data import to_float
 from ..gan.few_shot import METHODS, finetune_trainer
 from ..gan.sampling import sample
 from ..gan.scoring import EarlyStopping, validation_fid
-from ..metrics.features import extract, make_extractor
+from ..metrics.features import make_extractor
 from ..metrics.memorisation import memorisation
 from ..metrics.scorer import FidScorer
 from ..runtime import resolve_device
@@ -93,22 +93,23 @@ def measure_run(base: dict, images: torch.Tensor, validation: torch.Tensor, meth
         trainer.run(max_steps - trainer.step)
     budget_seconds = time.perf_counter() - start
     test_scorer = FidScorer(reference_features=test_features, extractor=extractor)
-    scores = stop_scores(at_stop, images, validation, category, old_features, extractor, samples)
+    scores = stop_scores(at_stop, images, validation, category, old_features, test_scorer, samples)
     best = min(stopper.curve, key=lambda point: point[1])
     shares = frozen / sum(p.numel() for p in trainer.discriminator.parameters())
     result = RunResult(method, len(images), seed, [(s, v, seconds[s]) for s, v in stopper.curve], stop_step,
                        stop_fid, stop_seconds, stopped_at, best[0], best[1], trainer.step, budget_seconds, **scores,
-                       stop_test_fid=test_scorer(sample(at_stop, samples, seed=0)),
                        end_test_fid=test_scorer(sample(trainer.ema.module, samples, seed=0)), frozen_share=shares)
     return result, at_stop.eval(), stopper
 
 
 def stop_scores(generator, images: torch.Tensor, validation: torch.Tensor, category: int,
-                old_features: torch.Tensor, extractor, samples: int) -> dict:
-    """GAN-test accuracy (share of samples the course classifier files under ``category``), the memorised
-    share against the N training images, and the FID against the old categories (forgetting)."""
+                old_features: torch.Tensor, test_scorer: FidScorer, samples: int) -> dict:
+    """From one set of ``samples`` samples and their course features: the test FID (``test_scorer``'s reference),
+    GAN-test accuracy (share of samples the course classifier files under ``category``), the memorised share
+    against the N training images, and the FID against the old categories (forgetting)."""
     fake = sample(generator, samples, seed=0)
-    features, logits = extract(fake, extractor, progress=False)
+    features, logits = test_scorer.features(fake)
     share = memorisation(fake, to_float(images), validation).share
+    old_scorer = FidScorer(reference_features=old_features, extractor=test_scorer.extractor)
     return {"gan_test": (logits.argmax(1) == category).float().mean().item(), "memorised": share,
-            "old_fid": FidScorer(reference_features=old_features, extractor=extractor).score_features(features)}
+            "old_fid": old_scorer.score_features(features), "stop_test_fid": test_scorer.score_features(features)}

@@ -37,8 +37,8 @@
 # 6. Predict D's overfitting and which start is ahead at N = 10, then write FreezeD's freezing and the
 #    early-stopping rule yourself (self-checks).
 #
-# In JupyterLab the lesson runs at full size (about five minutes on a 2-core CPU, most of it the sixteen fine-tuning
-# runs of section 5); in CI (`COURSE_FAST=1`) every run is shrunk with `pick(full, fast)`, so the curves there are
+# In JupyterLab the lesson runs at full size (4 min 48 s on the 2-core AMD EPYC it was timed on, most of it the
+# sixteen fine-tuning runs of section 5); in CI (`COURSE_FAST=1`) every run is shrunk with `pick(full, fast)`, so the curves there are
 # short and noisy. The command line does the same: `python -m course_lib finetune
 # checkpoints/dcgan_no_ankle_boot.pt --category "Ankle boot" --n 100 --freeze-d 1 --early-stopping 3`.
 
@@ -377,7 +377,7 @@ print(f"stopped at evaluation {i} of {len(curve)}; kept the weights of evaluatio
 # **Exercise 4: predict, then run.** On the same ten boot photos, one GAN is trained from scratch and one is
 # fine-tuned from the base (G and D both start from the base's weights), each for 200 steps. After those 200
 # steps, which has the lower validation FID: `"from scratch"`, `"fine-tuned"` or `"about the same"`? Guess before
-# you read on, then run (the check trains both, about six seconds on a 2-core CPU).
+# you read on, then run (the check trains both: about six seconds on a 2-core AMD EPYC).
 
 # %% tags=["exercise"]
 prediction_start = ...  # "from scratch", "fine-tuned" or "about the same"
@@ -489,8 +489,8 @@ if table_runs:
 #   flattered these runs little. Only the test column can show that, which is why it is there.
 # - From N = 50 up, fine-tuning (full or FreezeD) ends clearly lower than from scratch in the same 600 steps and
 #   about the same seconds (N = 100 on the test boots: 2.79 ± 0.14 full, 2.71 ± 0.11 FreezeD, 3.88 ± 0.21 from
-#   scratch). The head start is not immediate: the fine-tuned mean curves pass from scratch only between steps 200
-#   and 250 (FreezeD at N = 50 between 250 and 300).
+#   scratch). The head start is not immediate: at N = 100 the fine-tuned mean curves pass from scratch only
+#   between steps 200 and 250 (the right panel above).
 # - At N = 10 the pretrained start is a handicap for the whole 600 steps, as Exercise 4 found at step 200: from
 #   scratch ends at 8.03 ± 1.37 on the test boots, the full fine-tune at 10.44 ± 0.96, FreezeD at 13.78 ± 1.99.
 #   The next subsection measures why.
@@ -506,10 +506,10 @@ if table_runs:
 #   weights (validation FID 127), because its curve rose for three evaluations before it fell (it reached 18.6 at
 #   step 600); from scratch + DiffAugment at N = 10 (seed 1) stopped at step 400 at 33.0 and later reached 17.5.
 #   At the start of a run, a plateau is a bad bet.
-# - Memorisation (printed above): from N = 50 up, at or under the 5 % baseline (at most 8 % in any run). At N = 10,
-#   from scratch and the full fine-tune are at about twice the baseline (8–13 % per seed), FreezeD about at it,
-#   and the DiffAugment runs near 0: their samples sit farther from the photos than real boots do, which says they
-#   are off the boots' distribution, not that they are good.
+# - Memorisation (printed above): from N = 50 up, under the 5 % baseline on average (2.7 %, 1.2 % and 0.4 % at
+#   N = 50, 100 and 500). At N = 10, from scratch and the full fine-tune are at about twice the baseline, FreezeD
+#   about at it, and the DiffAugment runs near 0: their samples sit farther from the photos than real boots do,
+#   which says they are off the boots' distribution, not that they are good.
 #
 # ### Why the fine-tuned start is slow, and what fixes it
 #
@@ -578,8 +578,8 @@ display(Markdown(format_table(long_runs)))
 # %% [markdown]
 # One seed each, so read the rows as examples rather than a ranking:
 # - **Augmentation pays with a longer budget.** DiffAugment at the paper's strength, the worst setting at 600
-#   steps, keeps improving to the end at N = 10 (best validation FID 7.91 at step 1,850, 2 % memorised); at a
-#   quarter strength it reaches the lowest FID of the N = 10 runs (4.89 at step 1,800). Its slower progress is
+#   steps, keeps improving to the end at N = 10 (validation FID 7.91 kept at step 1,850, 2 % memorised); at a
+#   quarter strength it reaches the lowest FID of the N = 10 runs (best in the budget 4.89). Its slower progress is
 #   the price of a D that cannot memorise, and a longer run is where that price is repaid.
 # - **The pretrained start still wins from N = 100** (best 1.97 FreezeD, 2.23 full fine-tune, 2.55 from scratch),
 #   and the fresh D that was fastest at first ends near the others (2.36), while at N = 10 its test FID at the end
@@ -587,7 +587,7 @@ display(Markdown(format_table(long_runs)))
 #   threshold.
 # - **Early stopping with patience 3 stopped too soon at N = 100.** Five of the six N = 100 runs stopped between
 #   steps 500 and 1,150 at a validation FID 16–82 % above the best they reached later (full fine-tune 2.74 at the
-#   stop, 2.23 at step 1,850; quarter-strength DiffAugment 4.26 and 2.34). The curves flatten into a noisy plateau
+#   stop, 2.23 later; quarter-strength DiffAugment 4.26 and 2.34). The curves flatten into a noisy plateau
 #   around FID 2.5–3 and then fall again: three evaluations (150 steps) without a gain of 0.1 is not yet a sign of
 #   the end. At N = 10 three of six stopped within 6 % of their best.
 #
